@@ -1,0 +1,106 @@
+"""The Python API: load a case, build, solve, extract, in three separable steps.
+
+    >>> case = lngswap.load_case("models/hormuz-2026.yaml")
+    >>> res = lngswap.solve(case)
+    >>> res.markets.groupby("market").unserved_mmbtu.sum()
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from lngswap.case import Case
+from lngswap.dataset import Dataset, load_dataset
+from lngswap.diagnose import explain_failure
+from lngswap.extensions import apply_extensions, extract_extensions, swap_partners
+from lngswap.formulation import build_lp
+from lngswap.highs_backend import HighsSession, Outcome, Status, highs_options
+from lngswap.indices import ModelData, build_model_data
+from lngswap.lp import LinearProgram, StandardForm
+from lngswap.results import (
+    Results,
+    cost_breakdown,
+    inventory_table,
+    markets_table,
+    schedule_table,
+    storage_targets,
+)
+from lngswap.summary import summarise
+
+
+@dataclass
+class Built:
+    """A built model: index tables, the LP in blocks and its standard form."""
+
+    md: ModelData
+    lp: LinearProgram
+    form: StandardForm
+    timings: dict
+
+
+def build(case: Case, ds: Dataset | None = None) -> Built:
+    """Load data (if not given), build index tables and the LP."""
+    t0 = time.perf_counter()
+    ds = ds or load_dataset(case.dataset)
+    t1 = time.perf_counter()
+    md = build_model_data(case, ds, swap_partners(case))
+    apply_extensions(md, ds)
+    t2 = time.perf_counter()
+    lp = build_lp(md)
+    form = lp.matrices()
+    t3 = time.perf_counter()
+    md.extras["dataset_hashes"] = ds.hashes
+    md.extras["dataset_folder"] = str(ds.folder)
+    return Built(md, lp, form, {"load": t1 - t0, "index": t2 - t1, "build": t3 - t2})
+
+
+def solve_built(b: Built) -> tuple[Outcome, HighsSession]:
+    """Hand the LP to HiGHS and solve; raise SolveError in domain words if not optimal."""
+    if b.md.case.solver.backend == "pyomo":
+        from lngswap.pyomo_model import solve_with_pyomo
+
+        out = solve_with_pyomo(b.lp, b.form, b.md.case.solver)
+        session = None
+    else:
+        session = HighsSession(b.form, highs_options(b.md.case.solver))
+        out = session.solve()
+    if out.status != Status.OPTIMAL:
+        explain_failure(b, out, session)
+    return out, session
+
+
+def extract(b: Built, out: Outcome) -> Results:
+    """Turn the solution into labelled tables and a summary."""
+    t0 = time.perf_counter()
+    md, lp = b.md, b.lp
+    x = out.x[lp.column("ship")]
+    sch = schedule_table(md, x)
+    inv = inventory_table(md, lp, out)
+    mkt = markets_table(md, lp, out, inv)
+    res = Results(schedule=sch, inventory=inv, markets=mkt, summary={})
+    res.summary = summarise(b, out, res, cost_breakdown(md, lp, out), storage_targets(md, lp, out))
+    extract_extensions(b, out, res)
+    res.summary["timings_s"]["extract"] = round(time.perf_counter() - t0, 4)
+    return res
+
+
+def solve(case: Case, ds: Dataset | None = None) -> Results:
+    """Build, solve and extract a case in one call."""
+    t0 = time.perf_counter()
+    b = build(case, ds)
+    out, _ = solve_built(b)
+    res = extract(b, out)
+    t = res.summary["timings_s"]
+    t.update({k: round(v, 4) for k, v in b.timings.items()})
+    t["handover"] = round(out.handover_s, 4)
+    t["highs"] = round(out.highs_s, 4)
+    t["solve"] = round(out.handover_s + out.highs_s, 4)
+    t["total"] = round(time.perf_counter() - t0, 4)
+    return res
+
+
+def objective_usd(out: Outcome) -> float:
+    return float(np.round(out.objective * 1e6, 2))

@@ -1,0 +1,233 @@
+"""Case files: YAML validated by pydantic, with `extends:` inheritance and `--set` overrides.
+
+A case names its dataset, horizon, solver options, cooperation mode, events, rules and swap
+agreements. Every model is strict (`extra="forbid"`) and frozen, with a docstring per field.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from lngswap.errors import InputError
+from lngswap.events import Event
+from lngswap.paths import bundled_models_dir
+from lngswap.rules_schema import RuleSettings
+from lngswap.swaps_schema import SwapAgreement
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Horizon(Strict):
+    """First and last day of the daily time grid (inclusive, ISO dates)."""
+
+    start: date = Field(description="First day modelled.")
+    end: date = Field(description="Last day modelled (inclusive).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Horizon:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if (self.end - self.start).days > 3 * 366:
+            raise ValueError("a horizon longer than three years is not supported")
+        return self
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class SolverOptions(Strict):
+    """HiGHS settings. Kept in the case so a run's manifest records them."""
+
+    solver: Literal["simplex", "ipm", "pdlp", "choose"] = Field(
+        "simplex", description="HiGHS method; ipm runs crossover so duals and vertices exist.")
+    simplex_strategy: int = Field(1, description="HiGHS simplex_strategy: 1 dual, 4 primal.")
+    presolve: Literal["on", "off", "choose"] = Field("on", description="HiGHS presolve.")
+    threads: int = Field(1, ge=0, description="HiGHS threads (0 = automatic).")
+    random_seed: int = Field(0, ge=0, description="Fixed so reruns give identical bytes.")
+    time_limit_s: float = Field(1800.0, gt=0, description="Stop HiGHS after this many seconds.")
+    backend: Literal["highspy", "pyomo"] = Field(
+        "highspy", description="highspy: arrays straight into HiGHS; pyomo: the same LP as a "
+        "Pyomo model solved through Pyomo's HiGHS interface (slower, for cross-checks).")
+    extra: dict[str, Any] = Field(default_factory=dict, description="Any other HiGHS option.")
+
+
+class Economics(Strict):
+    """Cost parameters that are policy or modelling choices rather than data."""
+
+    regas_usd_per_mmbtu: float = Field(0.40, ge=0, description="Regasification tariff.")
+    end_stock_value_usd_per_mmbtu: float = Field(
+        9.0, ge=0, description="Value of stock left at the end, up to its starting level, so the "
+        "model does not empty tanks on the last day.")
+    floor_penalty_usd_per_mmbtu_day: float = Field(
+        0.5, ge=0, description="Cost per MMBtu and day a terminal's stock sits below its "
+        "strategic floor: a drawdown of strategic stock is allowed, at a price, before load is shed.")
+    storage_target_share: float = Field(0.90, ge=0, le=1, description="EU storage fill target.")
+    storage_target_day: str = Field(
+        "11-01", pattern=r"^\d\d-\d\d$", description="MM-DD on which the EU target is tested "
+        "(the regulation allows any day from 1 Oct to 1 Dec; a linear model fixes one).")
+    storage_target_penalty_usd_per_mmbtu: float = Field(
+        4.0, ge=0, description="Penalty per MMBtu of storage below the target on its day.")
+    ship_day_penalty_usd: float = Field(
+        0.0, ge=0, description="Extra cost per ship-day, on top of the charter rate.")
+
+
+class Shipping(Strict):
+    """Shipping overrides; empty fields take the dataset's fleet.csv values."""
+
+    speed_knots: float | None = Field(None, gt=0, description="Service speed.")
+    charter_usd_per_day: float | None = Field(None, ge=0, description="Charter rate.")
+    carriers: float | None = Field(None, ge=0, description="Carriers available for trade.")
+
+
+class Case(Strict):
+    """A run of the model: which data, which days, which events, rules and agreements."""
+
+    name: str = Field(description="Short name, used in outputs.")
+    description: str = Field("", description="What the case represents, with its sources.")
+    dataset: str = Field("default", description="'default' for the bundled data, or a folder "
+                         "with the same CSV layout (relative to the case file).")
+    horizon: Horizon
+    cooperation: Literal["isolated", "swaps", "pooled"] = Field(
+        "isolated", description="isolated: contracted cargoes serve the owner's terminals or are "
+        "resold to the rest of the world; swaps: plus the agreements in `swaps`; pooled: all "
+        "parties share.")
+    solver: SolverOptions = Field(default_factory=SolverOptions)
+    economics: Economics = Field(default_factory=Economics)
+    shipping: Shipping = Field(default_factory=Shipping)
+    events: list[Event] = Field(default_factory=list, description="Disruptions.")
+    rules: RuleSettings = Field(default_factory=RuleSettings, description="Compliance rules.")
+    swaps: list[SwapAgreement] = Field(default_factory=list, description="Swap agreements.")
+    require_mutual_benefit: bool = Field(
+        False, description="No party may pay more than under isolated (swaps mode).")
+
+    # set by the loader, not by the file
+    source_path: str = Field("", description="Where the case was read from (set on load).")
+
+    @model_validator(mode="after")
+    def _events_in_horizon(self) -> Case:
+        for i, ev in enumerate(self.events):
+            if ev.start < self.horizon.start or ev.end > self.horizon.end:
+                raise ValueError(
+                    f"events[{i}] ({ev.type}) window {ev.start}..{ev.end} lies outside the horizon "
+                    f"{self.horizon.start}..{self.horizon.end}")
+        return self
+
+
+# --- loading ------------------------------------------------------------------------------
+
+def _read_yaml(path: Path) -> dict:
+    if not path.exists():
+        raise InputError(f"{path}: case file not found")
+    try:
+        doc = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as e:
+        raise InputError(f"{path}: not valid YAML: {e}") from e
+    if doc is None:
+        doc = {}
+    if not isinstance(doc, dict):
+        raise InputError(f"{path}: expected a mapping of case keys at the top level")
+    return doc
+
+
+def _resolve_extends(ref: str, base: Path) -> Path:
+    p = Path(ref)
+    if not p.suffix:
+        p = p.with_suffix(".yaml")
+    if p.is_absolute():
+        return p
+    if (base.parent / p).exists():
+        return base.parent / p
+    return bundled_models_dir() / p.name
+
+
+def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict:
+    """Read a case file and everything it extends, merged (the child's keys win)."""
+    path = Path(path).resolve()
+    if path in _seen:
+        raise InputError(f"{path}: 'extends' loops back to itself")
+    doc = _read_yaml(path)
+    parent = doc.pop("extends", None)
+    if parent is not None:
+        merged = load_raw(_resolve_extends(str(parent), path), (*_seen, path))
+        doc = _merge(merged, doc)
+        # a dataset path inherited from a parent stays relative to the parent's folder
+    if "dataset" in doc and doc["dataset"] not in ("default", None) and "_dataset_base" not in doc:
+        doc["_dataset_base"] = str(path.parent)
+    return doc
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def apply_overrides(doc: dict, sets: list[str]) -> dict:
+    """Apply `key.path=value` overrides; values are parsed as YAML scalars."""
+    doc = copy.deepcopy(doc)
+    for item in sets:
+        if "=" not in item:
+            raise InputError(f"--set {item!r}: expected key.path=value")
+        key, raw = item.split("=", 1)
+        try:
+            value = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            value = raw
+        node = doc
+        parts = key.strip().split(".")
+        for p in parts[:-1]:
+            if p.isdigit() and isinstance(node, list):
+                node = node[int(p)]
+                continue
+            node = node.setdefault(p, {})
+            if not isinstance(node, (dict, list)):
+                raise InputError(f"--set {item!r}: '{p}' is not a mapping")
+        last = parts[-1]
+        if isinstance(node, list) and last.isdigit():
+            node[int(last)] = value
+        else:
+            node[last] = value
+    return doc
+
+
+def load_case(path: str | Path | None = None, sets: list[str] | None = None) -> Case:
+    """Load and validate a case file (default: the bundled `models/base.yaml`)."""
+    path = Path(path) if path else bundled_models_dir() / "base.yaml"
+    doc = apply_overrides(load_raw(path), sets or [])
+    base = doc.pop("_dataset_base", str(Path(path).resolve().parent))
+    if doc.get("dataset") not in (None, "default"):
+        ds = Path(str(doc["dataset"]))
+        doc["dataset"] = str(ds if ds.is_absolute() else (Path(base) / ds).resolve())
+    doc["source_path"] = str(Path(path).resolve())
+    try:
+        return Case.model_validate(doc)
+    except ValidationError as e:
+        raise InputError([f"{path}: {msg}" for msg in _describe(e)]) from None
+
+
+def _describe(e: ValidationError) -> list[str]:
+    out = []
+    for err in e.errors():
+        loc = ".".join(str(x) for x in err["loc"] if not str(x).startswith("function-after"))
+        got = err.get("input")
+        got_s = "" if isinstance(got, dict) else f" (got {got!r})"
+        what = err["msg"]
+        if err["type"] == "extra_forbidden":
+            what = "unknown key"
+        elif err["type"] == "missing":
+            what = "missing; this key is required"
+        out.append(f"key '{loc}': {what}{got_s}")
+    return out

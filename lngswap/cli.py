@@ -1,0 +1,180 @@
+"""The `lngswap` command: each subcommand maps library errors to a message and an exit code.
+
+Exit codes: 0 done; 1 `check` found violations; 2 bad input (nothing written);
+3 the solver found no plan (explained in domain words).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from lngswap.errors import InputError, SolveError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Allocate LNG cargoes between Japan, Korea and Europe under disruptions.")
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+CaseArg = Annotated[Path | None, typer.Argument(help="Case file (default: models/base.yaml).")]
+SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override: key.path=value.")]
+
+
+def guarded(fn: Callable) -> Callable:
+    """Turn library errors into a message on stderr and the documented exit code."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except InputError as e:
+            err.print(f"error: {e}")
+            raise typer.Exit(2) from None
+        except SolveError as e:
+            err.print(f"no plan: {e}")
+            raise typer.Exit(3) from None
+
+    return wrapper
+
+
+def run_case(case_path: Path | None, out_dir: Path | None, sets: list[str] | None,
+             quiet: bool = False) -> tuple[Path, dict]:
+    """Load, solve and write one case; returns the output folder and the summary."""
+    from lngswap.api import solve
+    from lngswap.case import load_case
+    from lngswap.dataset import load_dataset
+    from lngswap.export import manifest, write_run
+    from lngswap.highs_backend import highs_options
+    from lngswap.summary import human_summary
+
+    case = load_case(case_path, sets)
+    ds = load_dataset(case.dataset)
+    res = solve(case, ds)
+    target = out_dir or Path("runs") / case.name
+    man = manifest(case, res, ds.hashes, highs_options(case.solver))
+    write_run(target, res, man)
+    if not quiet:
+        out.print(human_summary(res.summary))
+        out.print(f"wrote {target}")
+    return target, res.summary
+
+
+@app.command()
+@guarded
+def run(case: CaseArg = None,
+        out_dir: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
+        set_: SetOpt = None,
+        baseline: Annotated[str | None, typer.Option(
+            "--baseline", help="Also run this case (e.g. base) and compare.")] = None,
+        without_rules: Annotated[str | None, typer.Option(
+            "--without-rules", help="Comma-separated rule ids to switch off.")] = None) -> None:
+    """Run a case and write schedule, inventory, markets, summary, results.nc, manifest."""
+    sets = list(set_ or [])
+    if without_rules:
+        from lngswap.case import load_case
+
+        current = load_case(case, sets).rules.disable
+        ids = sorted(set(current) | {r.strip() for r in without_rules.split(",") if r.strip()})
+        sets.append("rules.disable=[" + ",".join(ids) + "]")
+    target, _ = run_case(case, out_dir, sets)
+    if baseline:
+        from lngswap.case import load_case
+        from lngswap.compare import compare_runs, print_comparison
+        from lngswap.paths import bundled_models_dir
+
+        bpath = Path(baseline)
+        if not bpath.exists():
+            bpath = bundled_models_dir() / f"{baseline}.yaml"
+        bname = load_case(bpath).name
+        bdir = target.parent / f"{target.name}-baseline-{bname}"
+        run_case(bpath, bdir, [], quiet=True)
+        table = compare_runs([bdir, target], target / "comparison")
+        print_comparison(table, out)
+
+
+@app.command()
+@guarded
+def validate(case: Annotated[Path, typer.Argument(help="Case file to check.")],
+             set_: SetOpt = None) -> None:
+    """Check a case file and its dataset without solving."""
+    from lngswap.case import load_case
+    from lngswap.dataset import load_dataset
+    from lngswap.extensions import apply_extensions, swap_partners
+    from lngswap.indices import build_model_data
+
+    c = load_case(case, set_ or [])
+    ds = load_dataset(c.dataset)
+    md = build_model_data(c, ds, swap_partners(c))
+    apply_extensions(md, ds)
+    out.print(f"{case}: valid ({md.counts['cargoes']} cargoes, {md.counts['arcs']} arcs, "
+              f"{len(md.nodes)} import nodes, {md.cal.n} days)")
+
+
+@app.command()
+@guarded
+def routes(dataset: Annotated[Path | None, typer.Option(
+        "--dataset", help="Dataset folder (default: the bundled data).")] = None) -> None:
+    """Recompute sea routes with searoute and write routes.csv into the dataset."""
+    from lngswap.dataset import resolve_folder
+    from lngswap.routes import write_routes
+
+    folder = resolve_folder(str(dataset) if dataset else "default")
+    path = write_routes(folder)
+    out.print(f"wrote {path}")
+
+
+@app.command()
+@guarded
+def compare(runs: Annotated[list[Path], typer.Argument(help="Run folders; the first is the "
+                                                       "reference.")],
+            out_dir: Annotated[Path | None, typer.Option("--out")] = None) -> None:
+    """Side-by-side headline figures of several runs (comparison.csv and .md)."""
+    from lngswap.compare import compare_runs, print_comparison
+
+    table = compare_runs(runs, out_dir)
+    print_comparison(table, out)
+
+
+@app.command()
+@guarded
+def check(schedule: Annotated[Path, typer.Argument(help="Schedule CSV to audit.")],
+          case: Annotated[Path, typer.Option("--case", help="Case whose rules apply.")],
+          out_file: Annotated[Path | None, typer.Option("--out", help="Write violations CSV.")]
+          = None) -> None:
+    """Audit a schedule against a case's compliance rules; exit 1 if any rule is broken."""
+    from lngswap.audit import audit_schedule, print_violations
+
+    violations = audit_schedule(schedule, case)
+    print_violations(violations, out)
+    if out_file:
+        violations.to_csv(out_file, index=False, lineterminator="\n")
+    if len(violations):
+        raise typer.Exit(1)
+
+
+@app.command("swap-terms")
+@guarded
+def swap_terms(case: Annotated[Path, typer.Argument(help="Case with a swap agreement.")],
+               terms: Annotated[Path, typer.Option("--terms", help="Terms file (YAML).")],
+               scenarios: Annotated[list[Path] | None, typer.Option(
+                   "--scenarios", help="More cases to evaluate the terms under.")] = None,
+               out_dir: Annotated[Path | None, typer.Option("--out")] = None) -> None:
+    """Compare swap terms across scenarios, side by side, with each party's gain."""
+    from lngswap.swap_terms import evaluate_terms, print_terms
+
+    table = evaluate_terms(case, terms, list(scenarios or []), out_dir)
+    print_terms(table, out)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

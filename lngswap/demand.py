@@ -1,0 +1,94 @@
+"""Demand side: import nodes, daily market demand, rest-of-world demand steps, EU storage.
+
+Market demand is gas that must come as LNG (imports net of pipeline and domestic supply):
+annual LNG demand / 365 x the month's profile factor, times any `demand_shock` factor.
+A node's strategic floor is its explicit floor (e.g. Japan's Strategic Buffer LNG) plus its
+tank share of the market's stock duty (e.g. Korea's 9 days of average daily demand).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lngswap.calendar import Calendar
+from lngswap.dataset import Dataset
+from lngswap.events import of_type
+from lngswap.units import MMBTU_PER_T, m3_to_tbtu, mt_to_tbtu
+
+FLOOR_MAX_SHARE_OF_TANK = 0.9
+
+
+@dataclass
+class DemandSide:
+    """Index tables and day arrays of the demand side (energy in TBtu)."""
+
+    nodes: pd.DataFrame          # terminal, market, party, kind, tank, init, floor, regas
+    regas: np.ndarray            # node x day, TBtu/day
+    markets: pd.DataFrame        # core markets: market, party
+    demand: np.ndarray           # core market x day, TBtu/day
+    row_markets: pd.DataFrame    # rest-of-world markets: market
+    row_steps: pd.DataFrame      # market (row index into row_markets), step, wtp, share
+    row_base: np.ndarray         # row market x day, TBtu/day (base demand)
+    tiers: pd.DataFrame          # tier, share, usd_per_mmbtu
+    storage: pd.DataFrame        # market (row into markets), cap, init, inj, wd (TBtu)
+
+
+def build_demand(ds: Dataset, cal: Calendar, events: list) -> DemandSide:
+    """Assemble the demand side for the case's calendar and events."""
+    mk = ds.markets.sort_values("market", kind="stable").reset_index(drop=True)
+    prof = ds.demand_profile.pivot(index="profile", columns="month", values="factor")
+    month = cal.months()
+    base = np.stack([
+        mt_to_tbtu(v) / 365.0 * prof.loc[p].reindex(range(1, 13)).to_numpy()[month - 1]
+        for v, p in zip(mk["lng_demand_mtpa"], mk["profile"], strict=True)
+    ]) if len(mk) else np.zeros((0, cal.n))
+    for ev in of_type(events, "demand_shock"):
+        row = mk.index[mk["market"] == ev.market]
+        base[row[:, None], np.flatnonzero(ev.days(cal.start, cal.n))] *= ev.factor
+    core = (mk["kind"] == "core").to_numpy()
+    markets = mk.loc[core, ["market", "party", "name"]].reset_index(drop=True)
+    row_markets = mk.loc[~core, ["market", "party", "name"]].reset_index(drop=True)
+
+    nd = ds.terminals.sort_values(["market", "terminal"], kind="stable").reset_index(drop=True)
+    nodes = nd[["terminal", "name", "country", "market", "party", "kind"]].copy()
+    nodes["tank"] = [m3_to_tbtu(v) for v in nd["tank_m3"]]
+    nodes["init"] = nodes["tank"] * nd["initial_fill"]
+    avg_daily = pd.Series(base.mean(axis=1), index=mk["market"])
+    duty_days = mk.set_index("market")["floor_days"]
+    tank_share = nodes["tank"] / nodes.groupby("market")["tank"].transform("sum").replace(0, 1)
+    duty = nodes["market"].map(duty_days * avg_daily).to_numpy() * tank_share.to_numpy()
+    floor = nd["floor_t"].to_numpy() * MMBTU_PER_T / 1e6 + duty
+    nodes["floor"] = np.minimum(floor, FLOOR_MAX_SHARE_OF_TANK * nodes["tank"].to_numpy())
+    regas = np.repeat((nd["regas_mtpa"].map(mt_to_tbtu) / 365.0).to_numpy()[:, None], cal.n, 1)
+    for ev in of_type(events, "terminal_outage"):
+        row = np.flatnonzero((nodes["terminal"] == ev.terminal).to_numpy())
+        regas[row[:, None], np.flatnonzero(ev.days(cal.start, cal.n))] *= ev.factor
+    nodes["regas_mean"] = regas.mean(axis=1)
+
+    rd = ds.row_demand.copy()
+    rd["market"] = rd["market"].map(pd.Series(np.arange(len(row_markets)),
+                                              index=row_markets["market"]))
+    rd = rd.dropna(subset=["market"]).astype({"market": np.int64})
+    steps = rd.sort_values(["market", "step"], kind="stable").reset_index(drop=True)
+    steps = steps[["market", "step", "share", "wtp_usd_per_mmbtu"]]
+
+    st = ds.storage.copy()
+    st["market"] = st["market"].map(pd.Series(np.arange(len(markets)), index=markets["market"]))
+    st = st.dropna(subset=["market"]).astype({"market": np.int64})
+    storage = pd.DataFrame({
+        "market": st["market"].to_numpy(),
+        "cap": st["capacity_mmbtu"].to_numpy() / 1e6,
+        "init": st["capacity_mmbtu"].to_numpy() / 1e6 * st["initial_fill"].to_numpy(),
+        "inj": st["injection_mmbtu_per_day"].to_numpy() / 1e6,
+        "wd": st["withdrawal_mmbtu_per_day"].to_numpy() / 1e6,
+    }).sort_values("market", kind="stable").reset_index(drop=True)
+
+    tiers = ds.penalties.sort_values("tier", kind="stable").reset_index(drop=True)
+    return DemandSide(
+        nodes=nodes, regas=regas, markets=markets, demand=base[core], row_markets=row_markets,
+        row_steps=steps, row_base=base[~core],
+        tiers=tiers[["tier", "share", "usd_per_mmbtu"]], storage=storage,
+    )

@@ -1,0 +1,125 @@
+"""Disruption events in case files: their schema, validation and day windows.
+
+Each event is dated (inclusive ISO `start` and `end`) and composable; the model area it
+touches applies it (supply outages in `supply.py`, closures in `shipping.py`, ...).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: date = Field(description="First day of the event (inclusive).")
+    end: date = Field(description="Last day of the event (inclusive).")
+    note: str = Field("", description="What real event this follows, with its source.")
+
+    @model_validator(mode="after")
+    def _window(self):
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    def days(self, start: date, n_days: int) -> np.ndarray:
+        """Boolean mask over the horizon's days: True inside the event window."""
+        d = np.arange(n_days)
+        a, b = (self.start - start).days, (self.end - start).days
+        return (d >= a) & (d <= b)
+
+
+class SupplyOutage(_Event):
+    """Liquefaction sources (by slug, or all of a country) run at `factor` of availability."""
+
+    type: Literal["supply_outage"]
+    sources: list[str] = Field(default_factory=list, description="Source slugs.")
+    country: str | None = Field(None, description="Every source of this country.")
+    factor: float = Field(ge=0, le=1, description="Share of normal output (0 = halted).")
+
+    @model_validator(mode="after")
+    def _target(self):
+        if not self.sources and not self.country:
+            raise ValueError("supply_outage needs `sources` or `country`")
+        return self
+
+
+class _PassageEvent(_Event):
+    passage: str = Field(description="Friendly passage name (hormuz, suez, panama, ...).")
+
+    @field_validator("passage")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        from lngswap.passages import valid_passages
+
+        if v not in valid_passages():
+            raise ValueError(
+                f"unknown passage {v!r}; expected one of: {', '.join(valid_passages())}")
+        return v
+
+
+class ChokepointClosure(_PassageEvent):
+    """No ship crosses `passage` in the window: cargoes reroute, or cannot sail."""
+
+    type: Literal["chokepoint_closure"]
+
+
+class CanalRestriction(_PassageEvent):
+    """At most `transits_per_day` LNG carriers cross `passage` per day in the window."""
+
+    type: Literal["canal_restriction"]
+    transits_per_day: float = Field(ge=0, description="LNG carrier transits per day.")
+
+
+class DemandShock(_Event):
+    """A market's demand is multiplied by `factor` in the window."""
+
+    type: Literal["demand_shock"]
+    market: str
+    factor: float = Field(ge=0)
+
+
+class TerminalOutage(_Event):
+    """A terminal's regasification runs at `factor` of capacity in the window."""
+
+    type: Literal["terminal_outage"]
+    terminal: str
+    factor: float = Field(ge=0, le=1)
+
+
+class FleetShortage(_Event):
+    """Only `factor` of the carrier fleet is available in the window."""
+
+    type: Literal["fleet_shortage"]
+    factor: float = Field(ge=0, le=1)
+
+
+class PriceShock(_Event):
+    """A price index is set to `value` or multiplied by `factor` in the window."""
+
+    type: Literal["price_shock"]
+    index: Literal["brent", "henry_hub", "ttf", "jkm"]
+    value: float | None = Field(None, ge=0)
+    factor: float | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.value is None) == (self.factor is None):
+            raise ValueError("price_shock needs exactly one of `value` or `factor`")
+        return self
+
+
+Event = Annotated[
+    SupplyOutage | ChokepointClosure | CanalRestriction | DemandShock | TerminalOutage
+    | FleetShortage | PriceShock,
+    Field(discriminator="type"),
+]
+
+
+def of_type(events: list, kind: str) -> list:
+    """The events of one type, in case-file order."""
+    return [e for e in events if e.type == kind]

@@ -1,0 +1,84 @@
+"""Write a run's outputs atomically: into a temporary folder, then renamed into place."""
+
+from __future__ import annotations
+
+import json
+import platform
+import shutil
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from lngswap.results import Results
+
+
+def _version(pkg: str) -> str:
+    try:
+        return metadata.version(pkg)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def manifest(case, results: Results, hashes: dict[str, str], options: dict) -> dict:
+    """Input hashes, versions, solver options and timings of a run."""
+    import hashlib
+
+    case_path = Path(case.source_path) if case.source_path else None
+    inputs = {f"dataset/{k}": f"sha256:{v}" for k, v in sorted(hashes.items())}
+    if case_path and case_path.exists():
+        inputs[f"case/{case_path.name}"] = "sha256:" + hashlib.sha256(
+            case_path.read_bytes()).hexdigest()
+    return {
+        "case": case.name,
+        "case_resolved": json.loads(case.model_dump_json(exclude={"source_path"})),
+        "inputs": inputs,
+        "versions": {p: _version(p) for p in ("lngswap", "pyomo", "highspy", "pandas",
+                                                "xarray", "numpy", "scipy", "searoute",
+                                                "pydantic")},
+        "python": platform.python_version(),
+        "solver": {"name": "HiGHS", "options": {k: v for k, v in sorted(options.items())}},
+        "coefficient_ranges": results.summary.get("coefficient_ranges", {}),
+        "timings_s": results.summary.get("timings_s", {}),
+    }
+
+
+def _csv(df: pd.DataFrame, path: Path) -> None:
+    df.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+
+
+def write_run(out_dir: Path, results: Results, man: dict) -> Path:
+    """Write every output file of a run; the folder appears whole or not at all."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    t0 = time.perf_counter()
+    try:
+        _csv(results.schedule, tmp / "schedule.csv")
+        _csv(results.inventory, tmp / "inventory.csv")
+        _csv(results.markets, tmp / "markets.csv")
+        for name, table in sorted(results.tables.items()):
+            _csv(table, tmp / f"{name}.csv")
+        results.to_xarray().to_netcdf(tmp / "results.nc")
+        timings = results.summary.setdefault("timings_s", {})
+        timings["write"] = round(time.perf_counter() - t0, 4)
+        man["timings_s"] = timings
+        (tmp / "summary.json").write_text(json.dumps(results.summary, indent=2, sort_keys=True)
+                                          + "\n")
+        (tmp / "manifest.json").write_text(json.dumps(man, indent=2, sort_keys=True,
+                                                      default=str) + "\n")
+        if out_dir.exists():
+            old = out_dir.with_name(f".{out_dir.name}.old")
+            if old.exists():
+                shutil.rmtree(old)
+            out_dir.rename(old)
+            tmp.rename(out_dir)
+            shutil.rmtree(old)
+        else:
+            tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir

@@ -1,0 +1,161 @@
+"""Hand the assembled LP to HiGHS (highspy) as arrays, solve, and read the outcome back.
+
+The `HighsSession` keeps the solver's model so variants that change only bounds, costs or
+right-hand sides are re-solved in place from the previous basis.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+
+import highspy
+import numpy as np
+
+from lngswap.lp import StandardForm
+
+
+class Status(str, Enum):
+    """Typed solver outcome."""
+
+    OPTIMAL = "optimal"
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    TIME_LIMIT = "time_limit"
+    OTHER = "other"
+
+
+@dataclass
+class Outcome:
+    """What HiGHS returned: status, objective, primal and dual values, timings."""
+
+    status: Status
+    model_status: str
+    objective: float
+    x: np.ndarray
+    row_dual: np.ndarray
+    col_dual: np.ndarray
+    highs_s: float
+    handover_s: float
+    iterations: int
+    options: dict = field(default_factory=dict)
+
+
+def highs_options(solver) -> dict:
+    """HiGHS option values from a case's `solver:` block."""
+    opts = {
+        "solver": solver.solver,
+        "presolve": solver.presolve,
+        "threads": int(solver.threads),
+        "random_seed": int(solver.random_seed),
+        "time_limit": float(solver.time_limit_s),
+        "output_flag": False,
+    }
+    if solver.solver == "simplex":
+        opts["simplex_strategy"] = int(solver.simplex_strategy)
+    if solver.solver == "ipm":
+        opts["run_crossover"] = "on"
+    opts.update(solver.extra)
+    return opts
+
+
+def _status(name: str) -> Status:
+    low = name.lower()
+    if low == "optimal":
+        return Status.OPTIMAL
+    if "infeasible" in low and "unbounded" not in low:
+        return Status.INFEASIBLE
+    if "unbounded" in low:
+        return Status.UNBOUNDED
+    if "time limit" in low:
+        return Status.TIME_LIMIT
+    return Status.OTHER
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A Highs instance created without its banner on stdout."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+class HighsSession:
+    """One HiGHS instance holding one LP."""
+
+    def __init__(self, form: StandardForm, options: dict):
+        t0 = time.perf_counter()
+        self.h = _quiet_highs()
+        self.options = dict(options)
+        for k, val in self.options.items():
+            self.h.setOptionValue(k, val)
+        lp = highspy.HighsLp()
+        m, n = form.shape
+        lp.num_col_, lp.num_row_ = n, m
+        lp.col_cost_ = form.cost
+        lp.col_lower_ = form.col_lo
+        lp.col_upper_ = form.col_hi
+        lp.row_lower_ = form.row_lo
+        lp.row_upper_ = form.row_hi
+        lp.offset_ = form.offset
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = form.a.indptr
+        lp.a_matrix_.index_ = form.a.indices
+        lp.a_matrix_.value_ = form.a.data
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, m
+        self.h.passModel(lp)
+        self.handover_s = time.perf_counter() - t0
+        self.n, self.m = n, m
+
+    def solve(self) -> Outcome:
+        """Run HiGHS (from the current basis, if any) and read the solution back."""
+        t0 = time.perf_counter()
+        self.h.run()
+        run_s = self.h.getRunTime() if hasattr(self.h, "getRunTime") else None
+        status_name = self.h.modelStatusToString(self.h.getModelStatus())
+        status = _status(status_name)
+        info = self.h.getInfo()
+        if status == Status.OPTIMAL:
+            sol = self.h.getSolution()
+            x = np.asarray(sol.col_value)
+            row_dual = np.asarray(sol.row_dual)
+            col_dual = np.asarray(sol.col_dual)
+            obj = float(info.objective_function_value)
+        else:
+            x = row_dual = col_dual = np.zeros(0)
+            obj = float("nan")
+        highs_s = time.perf_counter() - t0
+        del run_s
+        return Outcome(status=status, model_status=status_name, objective=obj, x=x,
+                       row_dual=row_dual, col_dual=col_dual, highs_s=highs_s,
+                       handover_s=self.handover_s, iterations=int(info.simplex_iteration_count),
+                       options=self.options)
+
+    # -- in-place changes for warm-started variants ---------------------------------------
+    def set_col_bounds(self, cols: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+        cols = np.asarray(cols, dtype=np.int32)
+        self.h.changeColsBounds(len(cols), cols, np.asarray(lo, float), np.asarray(hi, float))
+
+    def set_col_costs(self, cols: np.ndarray, cost: np.ndarray) -> None:
+        cols = np.asarray(cols, dtype=np.int32)
+        self.h.changeColsCost(len(cols), cols, np.asarray(cost, float))
+
+    def set_row_bounds(self, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+        rows = np.asarray(rows, dtype=np.int32)
+        self.h.changeRowsBounds(len(rows), rows, np.asarray(lo, float), np.asarray(hi, float))
+
+
+def solve_form(form: StandardForm, options: dict) -> tuple[Outcome, HighsSession]:
+    """Pass a standard-form LP to HiGHS and solve it once."""
+    session = HighsSession(form, options)
+    return session.solve(), session

@@ -1,0 +1,191 @@
+"""Shipping: the (cargo, import node, route) arcs, their voyage days, freight and passages.
+
+Voyage days = ceil(distance / (speed x 24)); a ship is busy for a round trip of
+2 x voyage + port days. The day a cargo crosses a passage is its load day plus the sailing
+time to that point of the route. A route whose passage is closed on that day is not offered;
+among the open routes of a cargo to a node, those beaten on both arrival and cost are pruned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lngswap.calendar import Calendar
+from lngswap.dataset import Dataset
+from lngswap.events import of_type
+from lngswap.supply import cargo_tonnes
+from lngswap.units import MMBTU_PER_T, NM_PER_DAY_PER_KNOT
+
+CANAL_FEE_LEGS = 2  # laden and ballast transit both pay the canal
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """Fleet parameters after case overrides."""
+
+    carriers: float
+    speed_knots: float
+    port_days: float
+    charter_usd_per_day: float
+    boil_off_pct_per_day: float
+    cargo_mmbtu: float
+
+
+def fleet_of(ds: Dataset, shipping) -> Fleet:
+    """Fleet figures from fleet.csv, with the case's `shipping:` overrides."""
+    pick = lambda key, over: float(over) if over is not None else ds.fleet_value(key)  # noqa: E731
+    return Fleet(
+        carriers=pick("carriers", shipping.carriers),
+        speed_knots=pick("speed_knots", shipping.speed_knots),
+        port_days=ds.fleet_value("port_days"),
+        charter_usd_per_day=pick("charter_usd_per_day", shipping.charter_usd_per_day),
+        boil_off_pct_per_day=ds.fleet_value("boil_off_pct_per_day"),
+        cargo_mmbtu=cargo_tonnes(ds) * MMBTU_PER_T,
+    )
+
+
+def route_table(ds: Dataset, fleet: Fleet) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Routes with voyage days and per-cargo freight, and their passages in crossing order.
+
+    Returns (routes, route_passages); route_passages has one row per (route_id, passage) with
+    `leg_day`, the whole days from loading to the crossing.
+    """
+    r = ds.routes.sort_values(["port", "terminal", "route"], kind="stable").reset_index(drop=True)
+    r["route_id"] = np.arange(len(r))
+    nm_per_day = fleet.speed_knots * NM_PER_DAY_PER_KNOT
+    r["voyage_days"] = np.ceil(r["distance_nm"] / nm_per_day).astype(np.int64)
+    r["rt_days"] = 2 * r["voyage_days"] + int(np.ceil(fleet.port_days))
+    fees = ds.passages.set_index("passage")["fee_usd_per_transit"]
+    rp = _explode_passages(r)
+    rp["leg_day"] = np.floor(rp["offset_nm"] / nm_per_day).astype(np.int64)
+    rp["fee"] = rp["passage"].map(fees).fillna(0.0).to_numpy(dtype=float)
+    fee_per_route = rp.groupby("route_id")["fee"].sum().reindex(r["route_id"], fill_value=0.0)
+    usd = fleet.charter_usd_per_day * r["rt_days"] + CANAL_FEE_LEGS * fee_per_route.to_numpy()
+    r["freight_usd_per_mmbtu"] = (usd / fleet.cargo_mmbtu).astype(float)
+    r["delivered_share"] = 1.0 - fleet.boil_off_pct_per_day / 100.0 * r["voyage_days"]
+    return r, rp
+
+
+def _explode_passages(r: pd.DataFrame) -> pd.DataFrame:
+    names = r["passages"].fillna("").str.split(";")
+    offs = r["passage_offsets_nm"].fillna("").str.split(";")
+    t = pd.DataFrame({"route_id": r["route_id"], "passage": names, "offset": offs})
+    t = t.explode(["passage", "offset"], ignore_index=True)
+    t = t[t["passage"].astype(str).str.strip() != ""].copy()
+    t["passage"] = t["passage"].str.strip()
+    t["offset_nm"] = pd.to_numeric(t["offset"], errors="coerce").fillna(0.0).astype(float)
+    t["order"] = t.groupby("route_id").cumcount()
+    return t[["route_id", "order", "passage", "offset_nm"]].reset_index(drop=True)
+
+
+def build_arcs(pairs: pd.DataFrame, cargo: pd.DataFrame, nodes: pd.DataFrame,
+               routes: pd.DataFrame, route_passages: pd.DataFrame, cal: Calendar, events: list
+               ) -> tuple[pd.DataFrame, pd.DataFrame, dict, np.ndarray]:
+    """Arcs for eligible (cargo, node) pairs: every open, non-dominated route arriving in time.
+
+    `pairs` has integer columns `cargo` and `node` (rows of `cargo` and `nodes`) plus any flags
+    to carry along. Returns (arcs, crossings, counts): crossings has one row per (arc,
+    passage) with the crossing `day`; counts says how many candidate arcs each pruning removed;
+    cut_off lists the cargoes every one of whose routes crosses a closed passage.
+    """
+    p = pairs.copy()
+    p["port"] = cargo["port"].to_numpy()[p["cargo"].to_numpy()]
+    p["terminal"] = nodes["terminal"].to_numpy()[p["node"].to_numpy()]
+    p["load_day"] = cargo["load_day"].to_numpy()[p["cargo"].to_numpy()]
+    cols = ["port", "terminal", "route_id", "route", "voyage_days", "rt_days",
+            "freight_usd_per_mmbtu", "delivered_share", "distance_nm"]
+    a = p.merge(routes[cols], on=["port", "terminal"], how="inner", sort=False)
+    counts = {"candidate": int(len(a))}
+    a["arrival_day"] = a["load_day"] + a["voyage_days"]
+    late = a["arrival_day"] >= cal.n
+    counts["arrive_after_horizon"] = int(late.sum())
+    a = a[~late].reset_index(drop=True)
+
+    x = a[["route_id", "load_day"]].reset_index().rename(columns={"index": "arc"})
+    x = x.merge(route_passages, on="route_id", how="inner", sort=False)
+    x["day"] = x["load_day"] + x["leg_day"]
+    closed = np.zeros(len(x), dtype=bool)
+    for ev in of_type(events, "chokepoint_closure"):
+        closed |= ((x["passage"] == ev.passage) & (x["day"] >= cal.day(ev.start))
+                   & (x["day"] <= cal.day(ev.end))).to_numpy()
+    shut = np.zeros(len(a), dtype=bool)
+    shut[x.loc[closed, "arc"].to_numpy()] = True
+    counts["closed_passage"] = int(shut.sum())
+    a["blocked_by_closure"] = shut
+    open_any = (~a["blocked_by_closure"]).groupby(a["cargo"]).any()
+    cut_off = open_any.index[~open_any.to_numpy()].to_numpy()
+
+    # Pareto pruning among open routes of one (cargo, node): keep a route only if no other
+    # open route arrives no later at no higher cost.
+    a = a.sort_values(["cargo", "node", "blocked_by_closure", "voyage_days",
+                       "freight_usd_per_mmbtu", "route_id"], kind="stable")
+    keys = ["cargo", "node", "blocked_by_closure"]
+    best = a.groupby(keys, sort=False)["freight_usd_per_mmbtu"].cummin()
+    prev_best = best.groupby([a[k] for k in keys], sort=False).shift(1)
+    dominated = prev_best.notna() & (a["freight_usd_per_mmbtu"] >= prev_best - 1e-12)
+    counts["dominated_route"] = int((dominated & ~a["blocked_by_closure"]).sum())
+    a = a[~dominated & ~a["blocked_by_closure"]].drop(columns="blocked_by_closure")
+    a = a.sort_values(["cargo", "node", "route_id"], kind="stable").reset_index()
+    old_to_new = pd.Series(np.arange(len(a)), index=a["index"].to_numpy())
+    a = a.drop(columns="index")
+    x = x[x["arc"].isin(old_to_new.index)].copy()
+    x["arc"] = old_to_new.reindex(x["arc"].to_numpy()).to_numpy()
+    x = x.sort_values(["arc", "order"], kind="stable").reset_index(drop=True)
+    a["return_day"] = a["load_day"] + a["rt_days"]
+    counts["arcs"] = int(len(a))
+    counts["cut_off_cargoes"] = int(len(cut_off))
+    return a, x[["arc", "passage", "day", "order"]], counts, cut_off
+
+
+def canal_caps(ds: Dataset, cal: Calendar, events: list) -> pd.DataFrame:
+    """LNG-carrier transits allowed per (passage, day) where a cap applies."""
+    rows = []
+    normal = ds.passages.dropna(subset=["transits_per_day"])
+    caps: dict[str, np.ndarray] = {
+        p: np.full(cal.n, float(v)) for p, v in zip(normal["passage"], normal["transits_per_day"],
+                                                    strict=True)}
+    for ev in of_type(events, "canal_restriction"):
+        arr = caps.setdefault(ev.passage, np.full(cal.n, np.inf))
+        m = ev.days(cal.start, cal.n)
+        arr[m] = np.minimum(arr[m], ev.transits_per_day)
+    for p in sorted(caps):
+        for d in np.flatnonzero(np.isfinite(caps[p])):
+            rows.append((p, int(d), caps[p][d]))
+    return pd.DataFrame(rows, columns=["passage", "day", "cap"])
+
+
+def fleet_available(fleet: Fleet, cal: Calendar, events: list) -> np.ndarray:
+    """Carriers available each day, after fleet shortages."""
+    avail = np.full(cal.n, fleet.carriers)
+    for ev in of_type(events, "fleet_shortage"):
+        avail = np.where(ev.days(cal.start, cal.n), avail * ev.factor, avail)
+    return avail
+
+
+def at_sea(cargo: pd.DataFrame, dest: np.ndarray, routes: pd.DataFrame, cal: Calendar,
+           n_nodes: int) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """Cargoes loaded before the start: fixed arrivals (node x day, TBtu) and ships still busy.
+
+    `dest` is each pre-horizon cargo's node (its contract buyer's main terminal, or the
+    nearest rest-of-world node for spot); each sails the direct route.
+    """
+    inflow = np.zeros((n_nodes, cal.n))
+    busy = np.zeros(cal.n)
+    direct = routes[routes["route"] == "direct"].set_index(["port", "terminal"])
+    legs = []
+    for (port, term, load, vol, avail, node, cid) in zip(
+            cargo["port"], cargo["terminal"], cargo["load_day"], cargo["volume_tbtu"],
+            cargo["avail"], dest, cargo["cargo_id"], strict=True):
+        r = direct.loc[(port, term)]
+        arr = load + int(r["voyage_days"])
+        ret = load + int(r["rt_days"])
+        if ret > 0:
+            busy[: min(ret, cal.n)] += avail
+        if 0 <= arr < cal.n:
+            inflow[node, arr] += vol * avail * float(r["delivered_share"])
+            legs.append((cid, node, arr, vol * avail))
+    return inflow, busy, pd.DataFrame(legs, columns=["cargo_id", "node", "arrival_day",
+                                                     "volume_tbtu"])

@@ -1,0 +1,138 @@
+"""Supply: each liquefaction source's cargo schedule, owners, prices and availability.
+
+A source loads one standard cargo every `365 x cargo_t / (capacity x availability)` days.
+Cargoes go to the source's contracts in proportion to their annual quantities (interleaved,
+so each contract gets an even cadence) and the rest are spot. Cargoes loaded before the
+horizon start are kept: those still at sea arrive as fixed inflows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lngswap.calendar import Calendar, price_paths
+from lngswap.dataset import Dataset
+from lngswap.events import of_type
+from lngswap.units import MMBTU_PER_T, T_PER_M3
+
+SPOT = "spot"
+
+
+def cargo_tonnes(ds: Dataset) -> float:
+    """Tonnes of LNG in one standard cargo."""
+    return ds.fleet_value("cargo_m3") * T_PER_M3
+
+
+def build_cargoes(ds: Dataset, cal: Calendar, events: list, lookback_days: int) -> pd.DataFrame:
+    """One row per cargo loaded from `-lookback_days` to the horizon end.
+
+    Columns: cargo_id, source, name, country, port, tags, load_day, volume_tbtu, owner,
+    contract, market (the contract buyer's market, empty for spot), term, destination,
+    price_usd_per_mmbtu, cancel_usd_per_mmbtu, avail (share of the cargo that exists after
+    supply outages).
+    """
+    src = ds.sources.sort_values("source", kind="stable").reset_index(drop=True)
+    con = ds.contracts.sort_values("contract", kind="stable").reset_index(drop=True)
+    cargo_t = cargo_tonnes(ds)
+    vol_tbtu = cargo_t * MMBTU_PER_T / 1e6
+    rows = []
+    first = -lookback_days
+    for s in src.itertuples(index=False):
+        annual_t = s.capacity_mtpa * 1e6 * s.availability
+        if annual_t <= 0:
+            continue
+        spacing = 365.0 * cargo_t / annual_t
+        begin = first if pd.isna(s.start_date) else max(first, cal.day(s.start_date.date()))
+        k = np.arange(int(np.ceil((cal.n - begin) / spacing)) + 1)
+        # phase: a fixed half-spacing offset, anchored to the horizon start so reruns agree
+        days = np.floor(begin + spacing * (k + 0.5)).astype(np.int64)
+        days = days[days < cal.n]
+        mine = con[con["seller"] == s.source]
+        owners = _assign(days, mine, annual_t, cal)
+        for d, j in zip(days, owners, strict=True):
+            rows.append((s.source, s.name, s.country, s.port, s.tags, int(d), j,
+                         s.spot_cost_usd_per_mmbtu))
+    cargo = pd.DataFrame(rows, columns=["source", "name", "country", "port", "tags", "load_day",
+                                        "contract_row", "spot_cost"])
+    cargo = cargo.sort_values(["load_day", "source"], kind="stable").reset_index(drop=True)
+    cargo.insert(0, "cargo_id", [f"{s}-{cal.date_of(d)}" for s, d in
+                                 zip(cargo["source"], cargo["load_day"], strict=True)])
+    _dedupe_ids(cargo)
+    cargo["volume_tbtu"] = vol_tbtu
+    _attach_contract_terms(cargo, con, ds, cal, events, first)
+    cargo["avail"] = supply_availability(cargo, cal, events)
+    return cargo.drop(columns=["contract_row", "spot_cost"])
+
+
+def _assign(days: np.ndarray, contracts: pd.DataFrame, annual_t: float, cal: Calendar
+            ) -> np.ndarray:
+    """Contract row (or -1 for spot) of each cargo: stride scheduling on annual shares."""
+    out = np.full(len(days), -1, dtype=np.int64)
+    if contracts.empty:
+        return out
+    share = contracts["acq_mtpa"].to_numpy() * 1e6 / annual_t
+    if share.sum() > 1.0:  # contracts exceed output: each gets its pro-rata part
+        share = share / share.sum()
+    start = np.array([cal.day(d.date()) for d in contracts["start_date"]])
+    end = np.array([cal.day(d.date()) for d in contracts["end_date"]])
+    idx = contracts.index.to_numpy()
+    credit = np.zeros(len(share) + 1)
+    shares = np.append(share, max(0.0, 1.0 - share.sum()))
+    for i, d in enumerate(days):
+        active = np.append((start <= d) & (d <= end), True)
+        credit += np.where(active, shares, 0.0)
+        j = int(np.argmax(np.where(active, credit, -np.inf)))
+        credit[j] -= 1.0
+        out[i] = idx[j] if j < len(share) else -1
+    return out
+
+
+def _dedupe_ids(cargo: pd.DataFrame) -> None:
+    dup = cargo["cargo_id"].duplicated(keep=False)
+    if dup.any():
+        n = cargo[dup].groupby("cargo_id").cumcount() + 1
+        cargo.loc[dup, "cargo_id"] = cargo.loc[dup, "cargo_id"] + "-" + n.astype(str)
+
+
+def _attach_contract_terms(cargo: pd.DataFrame, con: pd.DataFrame, ds: Dataset, cal: Calendar,
+                           events: list, first: int) -> None:
+    """Owner, contract, buyer market, price and cancellation cost of each cargo."""
+    j = cargo["contract_row"].to_numpy()
+    is_con = j >= 0
+    jj = np.where(is_con, j, 0)
+    def pick(col: str, default: str) -> np.ndarray:
+        vals = con[col].to_numpy(dtype=object) if len(con) else np.array([default], dtype=object)
+        return np.where(is_con, vals[jj], default)
+
+    cargo["owner"] = pick("owner", SPOT)
+    cargo["contract"] = pick("contract", SPOT)
+    cargo["market"] = pick("market", "")
+    cargo["term"] = pick("term", SPOT)
+    cargo["destination"] = pick("destination", "FOB")
+    paths = price_paths(ds.prices, cal, events, first)
+    day_pos = cargo["load_day"].to_numpy() - first
+    price = cargo["spot_cost"].to_numpy(dtype=float).copy()
+    cancel = np.zeros(len(cargo))
+    formula = con["price_formula"].to_numpy()
+    for k in np.flatnonzero(is_con):
+        row = con.iloc[j[k]]
+        level = 0.0 if formula[j[k]] == "fixed" else paths[row["index"]][day_pos[k]]
+        price[k] = row["slope"] * level + row["constant_usd_per_mmbtu"]
+        fee = row["cancel_fee_usd_per_mmbtu"]
+        cancel[k] = price[k] if pd.isna(fee) else fee  # empty fee: take-or-pay at full price
+    cargo["price_usd_per_mmbtu"] = np.round(price, 6)
+    cargo["cancel_usd_per_mmbtu"] = np.round(cancel, 6)
+
+
+def supply_availability(cargo: pd.DataFrame, cal: Calendar, events: list) -> np.ndarray:
+    """Share of each cargo that exists: 1, times every `supply_outage` factor covering it."""
+    avail = np.ones(len(cargo))
+    day = cargo["load_day"].to_numpy()
+    for ev in of_type(events, "supply_outage"):
+        hit = cargo["source"].isin(ev.sources).to_numpy()
+        if ev.country:
+            hit |= (cargo["country"].str.lower() == ev.country.lower()).to_numpy()
+        inside = (day >= cal.day(ev.start)) & (day <= cal.day(ev.end))
+        avail = np.where(hit & inside, avail * ev.factor, avail)
+    return avail
