@@ -15,7 +15,7 @@ from lngswap.calendar import Calendar
 from lngswap.case import Case
 from lngswap.dataset import Dataset
 from lngswap.demand import DemandSide, build_demand
-from lngswap.errors import InputError, Problems
+from lngswap.errors import Problems
 from lngswap.parties import eligible_pairs
 from lngswap.shipping import (
     Fleet,
@@ -109,9 +109,6 @@ def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | No
     presea = _presea_info(pre, routes, route_passages, cal)
     counts["cargoes"] = int(len(cargo))
     counts["cargoes_at_sea"] = int(len(legs))
-    if arcs.empty:
-        raise InputError(f"{case.source_path}: no cargo can reach any terminal in the horizon "
-                         f"{case.horizon.start}..{case.horizon.end}")
     return ModelData(case=case, cal=cal, fleet=fleet, cargo=cargo, arcs=arcs,
                      crossings=crossings, demand=dem, inflow=inflow, at_sea_legs=legs,
                      ships=ships, canal=canal_caps(ds, cal, events), counts=counts,

@@ -135,6 +135,8 @@ def build_arcs(pairs: pd.DataFrame, cargo: pd.DataFrame, nodes: pd.DataFrame,
     x["arc"] = old_to_new.reindex(x["arc"].to_numpy()).to_numpy()
     x = x.sort_values(["arc", "order"], kind="stable").reset_index(drop=True)
     a["return_day"] = a["load_day"] + a["rt_days"]
+    ints = ["cargo", "node", "load_day", "voyage_days", "rt_days", "arrival_day", "return_day"]
+    a = a.astype({c: np.int64 for c in ints})
     counts["arcs"] = int(len(a))
     counts["cut_off_cargoes"] = int(len(cut_off))
     return a, x[["arc", "passage", "day", "order"]], counts, cut_off

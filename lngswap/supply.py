@@ -98,7 +98,7 @@ def _dedupe_ids(cargo: pd.DataFrame) -> None:
 def _attach_contract_terms(cargo: pd.DataFrame, con: pd.DataFrame, ds: Dataset, cal: Calendar,
                            events: list, first: int) -> None:
     """Owner, contract, buyer market, price and cancellation cost of each cargo."""
-    j = cargo["contract_row"].to_numpy()
+    j = cargo["contract_row"].to_numpy(dtype=np.int64)
     is_con = j >= 0
     jj = np.where(is_con, j, 0)
     def pick(col: str, default: str) -> np.ndarray:
