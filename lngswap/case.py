@@ -224,7 +224,7 @@ def _describe(e: ValidationError) -> list[str]:
         loc = ".".join(str(x) for x in err["loc"] if not str(x).startswith("function-after"))
         got = err.get("input")
         got_s = "" if isinstance(got, dict) else f" (got {got!r})"
-        what = err["msg"]
+        what = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             what = "unknown key"
         elif err["type"] == "missing":

@@ -46,7 +46,7 @@ def build_demand(ds: Dataset, cal: Calendar, events: list) -> DemandSide:
         for v, p in zip(mk["lng_demand_mtpa"], mk["profile"], strict=True)
     ]) if len(mk) else np.zeros((0, cal.n))
     for ev in of_type(events, "demand_shock"):
-        row = mk.index[mk["market"] == ev.market]
+        row = np.flatnonzero((mk["market"] == ev.market).to_numpy())
         base[row[:, None], np.flatnonzero(ev.days(cal.start, cal.n))] *= ev.factor
     core = (mk["kind"] == "core").to_numpy()
     markets = mk.loc[core, ["market", "party", "name"]].reset_index(drop=True)

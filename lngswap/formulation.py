@@ -89,6 +89,10 @@ def declare_variables(lp: LinearProgram, md: ModelData) -> dict[str, VarBlock]:
         "row_sale", rs,
         ub=st["share"].to_numpy()[rs["step"]] * dem.row_base[rs["market"], rs["day"]],
         cost=-st["wtp_usd_per_mmbtu"].to_numpy()[rs["step"]])
+    # surplus the rest of the world absorbs at no value (e.g. by switching from coal): keeps
+    # fixed arrivals (cargoes at sea) feasible whatever the demand steps
+    v["row_surplus"] = lp.var("row_surplus", _grid({"market": np.arange(len(dem.row_markets)),
+                                                    "day": days}))
     sto = dem.storage
     zd = _grid({"zone": np.arange(len(sto)), "day": days})
     z = zd["zone"].to_numpy()
@@ -188,8 +192,9 @@ def market_balance(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) -> 
 
 
 def row_balance(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) -> ConBlock:
-    r"""Rest-of-world send-out is sold on the demand steps: :math:`\sum_{n \in m} s^{out}_{nd}
-    = \sum_k q_{mkd}`; the dual is the rest of the world's marginal price."""
+    r"""Rest-of-world send-out is sold on the demand steps or absorbed as surplus at no value:
+    :math:`\sum_{n \in m} s^{out}_{nd} = \sum_k q_{mkd} + q^{0}_{md}`; the dual is the rest
+    of the world's marginal price."""
     dem, D = md.demand, md.cal.n
     M = len(dem.row_markets)
     idx = pd.DataFrame({"market": np.repeat(np.arange(M), D), "day": np.tile(np.arange(D), M)})
@@ -202,6 +207,7 @@ def row_balance(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) -> Con
     si = v["row_sale"].index
     con.add(v["row_sale"], si["market"].to_numpy() * D + si["day"].to_numpy(),
             np.arange(len(si)), -1.0)
+    con.add(v["row_surplus"], np.arange(M * D), np.arange(M * D), -1.0)
     return con
 
 

@@ -102,11 +102,10 @@ def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | No
     cargo["has_arc"] = has_arc
 
     pre = all_cargo[all_cargo["load_day"] < 0].reset_index(drop=True)
-    dest = _presea_destination(pre, nodes, routes)
-    pre["terminal"] = nodes["terminal"].to_numpy()[dest]
-    inflow, busy, legs = at_sea(pre, dest, routes, cal, len(nodes))
+    split = _presea_split(pre, nodes, routes)
+    inflow, busy, legs = at_sea(pre, split, nodes, routes, cal)
     ships = np.maximum(fleet_available(fleet, cal, events) - busy, 0.0)
-    presea = _presea_info(pre, routes, route_passages, cal)
+    presea = _presea_info(pre, legs, route_passages, cal)
     counts["cargoes"] = int(len(cargo))
     counts["cargoes_at_sea"] = int(len(legs))
     return ModelData(case=case, cal=cal, fleet=fleet, cargo=cargo, arcs=arcs,
@@ -115,30 +114,35 @@ def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | No
                      extras={"presea_cargo": presea})
 
 
-def _presea_destination(pre: pd.DataFrame, nodes: pd.DataFrame, routes: pd.DataFrame
-                        ) -> np.ndarray:
-    """Node of each pre-horizon cargo: its buyer market's largest node, else the nearest
-    rest-of-world node."""
-    biggest = (nodes.assign(i=np.arange(len(nodes))).sort_values(
-        ["market", "regas_mean", "terminal"], ascending=[True, False, True], kind="stable")
-        .drop_duplicates("market").set_index("market")["i"])
-    row_nodes = nodes.index[nodes["kind"] == "row"].to_numpy()
-    direct = routes[routes["route"] == "direct"]
-    near = (direct[direct["terminal"].isin(nodes["terminal"].to_numpy()[row_nodes])]
-            .sort_values(["port", "distance_nm", "terminal"], kind="stable")
+def _presea_split(pre: pd.DataFrame, nodes: pd.DataFrame, routes: pd.DataFrame
+                  ) -> pd.DataFrame:
+    """Where each pre-horizon cargo is bound: a contract cargo to its buyer market's nodes
+    (in proportion to their regas), a spot cargo to the nearest rest-of-world node."""
+    nd = nodes.assign(node=np.arange(len(nodes)))
+    nd["weight"] = nd["regas_mean"] / nd.groupby("market")["regas_mean"].transform("sum")
+    pre_idx = pre.assign(pre_row=np.arange(len(pre)))
+    by_market = pre_idx[pre_idx["market"] != ""].merge(nd[["market", "node", "weight"]],
+                                                        on="market", how="inner")
+    row_terms = nodes.loc[nodes["kind"] == "row", "terminal"].to_numpy()
+    direct = routes[(routes["route"] == "direct") & routes["terminal"].isin(row_terms)]
+    near = (direct.sort_values(["port", "distance_nm", "terminal"], kind="stable")
             .drop_duplicates("port").set_index("port")["terminal"])
     term_pos = pd.Series(np.arange(len(nodes)), index=nodes["terminal"])
-    by_market = pre["market"].map(biggest)
-    nearest = pre["port"].map(near).map(term_pos)
-    return by_market.fillna(nearest).fillna(row_nodes[0]).to_numpy(dtype=np.int64)
+    rest = pre_idx[~pre_idx["pre_row"].isin(by_market["pre_row"])].copy()
+    rest["node"] = rest["port"].map(near).map(term_pos)
+    rest = rest.dropna(subset=["node"])
+    rest["weight"] = 1.0
+    out = pd.concat([by_market[["pre_row", "node", "weight"]], rest[["pre_row", "node",
+                                                                      "weight"]]])
+    out = out.astype({"pre_row": np.int64, "node": np.int64})
+    return out.sort_values(["pre_row", "node"], kind="stable").reset_index(drop=True)
 
 
-def _presea_info(pre: pd.DataFrame, routes: pd.DataFrame, route_passages: pd.DataFrame,
+def _presea_info(pre: pd.DataFrame, legs: pd.DataFrame, route_passages: pd.DataFrame,
                  cal: Calendar) -> pd.DataFrame:
-    """Route facts (direct route) of each pre-horizon cargo, for the schedule's at-sea legs."""
-    direct = routes[routes["route"] == "direct"]
-    info = pre.merge(direct[["port", "terminal", "route_id", "delivered_share",
-                             "freight_usd_per_mmbtu"]], on=["port", "terminal"], how="left")
+    """Cargo and route facts of each leg still at sea at the start, for the schedule."""
+    info = legs.merge(pre.drop(columns=["port", "load_day", "volume_tbtu"]), on="cargo_id",
+                      how="left", sort=False)
     xs = info[["route_id", "load_day"]].reset_index().merge(route_passages, on="route_id")
     xs["date"] = cal.date_of((xs["load_day"] + xs["leg_day"]).to_numpy())
     xs = xs.sort_values(["index", "order"], kind="stable")

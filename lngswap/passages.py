@@ -49,6 +49,9 @@ ALWAYS_RESTRICTED: tuple[str, ...] = ("northwest",)
 ALTERNATIVE_ROUTES: dict[str, tuple[str, ...]] = {
     # Red Sea shut: round the Cape of Good Hope.
     "avoid-suez": ("suez", "bab-el-mandeb"),
+    # Bab el-Mandeb shut, Suez open: Red Sea ports such as Ain Sokhna are reached from the Gulf
+    # round the Cape and through the canal (elsewhere this matches avoid-suez and is dropped).
+    "avoid-bab-el-mandeb": ("bab-el-mandeb",),
     # Panama shut: via Suez, or round the Cape when Suez is longer.
     "avoid-panama": ("panama",),
     # Both shut: round the Cape (or Cape Horn).

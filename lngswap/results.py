@@ -104,14 +104,13 @@ def schedule_table(md: ModelData, x: np.ndarray) -> pd.DataFrame:
 
 
 def _at_sea_rows(md: ModelData) -> pd.DataFrame:
-    legs = md.at_sea_legs
-    if legs.empty:
+    info = md.extras["presea_cargo"]
+    if info.empty:
         return pd.DataFrame()
-    info = md.extras["presea_cargo"].set_index("cargo_id").loc[legs["cargo_id"]].reset_index()
-    n = legs["node"].to_numpy()
-    vol = legs["volume_tbtu"].to_numpy() * MM
+    n = info["node"].to_numpy()
+    vol = info["volume_tbtu"].to_numpy() * MM
     return pd.DataFrame({
-        "cargo_id": legs["cargo_id"].to_numpy(), "source": info["source"].to_numpy(),
+        "cargo_id": info["cargo_id"].to_numpy(), "source": info["source"].to_numpy(),
         "source_country": info["country"].to_numpy(), "owner": info["owner"].to_numpy(),
         "contract": info["contract"].to_numpy(), "term": info["term"].to_numpy(),
         "load_date": md.cal.date_of(info["load_day"].to_numpy()),
@@ -119,9 +118,9 @@ def _at_sea_rows(md: ModelData) -> pd.DataFrame:
         "market": md.nodes["market"].to_numpy()[n], "party": md.nodes["party"].to_numpy()[n],
         "route": "direct", "passages": info["passages"].to_numpy(),
         "passage_dates": info["passage_dates"].to_numpy(),
-        "voyage_days": (legs["arrival_day"] - info["load_day"]).to_numpy(),
-        "arrival_date": md.cal.date_of(legs["arrival_day"].to_numpy()),
-        "fraction": info["avail"].to_numpy(), "volume_mmbtu": np.round(vol, 3),
+        "voyage_days": info["voyage_days"].to_numpy(),
+        "arrival_date": md.cal.date_of(info["arrival_day"].to_numpy()),
+        "fraction": np.round(info["share"].to_numpy(), 9), "volume_mmbtu": np.round(vol, 3),
         "delivered_mmbtu": np.round(vol * info["delivered_share"].to_numpy(), 3),
         "price_usd_per_mmbtu": info["price_usd_per_mmbtu"].to_numpy(),
         "purchase_usd": np.round(vol * info["price_usd_per_mmbtu"].to_numpy(), 2),

@@ -86,18 +86,28 @@ def _graphs() -> tuple[Any, Any]:
     return sr.setup_M(), sr.setup_P()
 
 
+# searoute's 'suez' edges run from the Red Sea up the Gulf of Suez to Port Said. Only the canal
+# itself, north of Suez port (29.7 N), is the passage: a route that ends in the Gulf of Suez
+# (Ain Sokhna) from the Red Sea does not transit the canal. Passage -> minimum latitude of the
+# edges that make a crossing; other passages count all their edges.
+_GATE_MIN_LAT: dict[str, float] = {"suez": 29.7}
+
+_EdgeIndex = dict[frozenset[tuple[float, float]], tuple[str, bool]]
+
+
 @lru_cache(maxsize=1)
-def _passage_geometry() -> tuple[dict[frozenset[tuple[float, float]], str], dict[str, np.ndarray]]:
-    """Tagged Marnet edges: edge (as a pair of node keys) -> searoute passage, and per-passage
-    node coordinates (for the nearest-point fallback)."""
+def _passage_geometry() -> tuple[_EdgeIndex, dict[str, np.ndarray]]:
+    """Tagged Marnet edges: edge (a pair of node keys) -> (searoute passage, is a crossing edge),
+    and per-passage node coordinates (for the nearest-point fallback)."""
     marnet, _ = _graphs()
     known = set(PASSAGES.values())
-    edges: dict[frozenset[tuple[float, float]], str] = {}
+    edges: _EdgeIndex = {}
     nodes: dict[str, set[tuple[float, float]]] = {}
     for u, v, passage in marnet.edges(data="passage"):
         if passage not in known:  # internal antimeridian links ('segment', 'pacific_ocean')
             continue
-        edges[frozenset((_key(*u), _key(*v)))] = passage
+        gate = min(u[1], v[1]) >= _GATE_MIN_LAT.get(passage, -90.0) - 1e-9
+        edges[frozenset((_key(*u), _key(*v)))] = (passage, gate)
         nodes.setdefault(passage, set()).update({tuple(u), tuple(v)})
     node_arrays = {p: np.array(sorted(pts), dtype=float) for p, pts in nodes.items()}
     return edges, node_arrays
@@ -133,25 +143,34 @@ def _crossings(
     """Passages crossed (searoute names) in route order, with the sea distance to each.
 
     A crossing is a run of consecutive route segments that are edges searoute tags with one
-    passage; its position is the middle of that run. Distances along the LineString are scaled
-    so that the whole line measures searoute's own `length`.
+    passage (for Suez, a run that includes the canal itself); its position is the middle of the
+    crossing edges in that run. Distances along the LineString are scaled so that the whole
+    line measures searoute's own `length`.
     """
     edges, nodes = _passage_geometry()
     cum = _cumulative_km(coords)
     scale = length_nm / cum[-1] if cum[-1] > 0 else 0.0
     keys = [_key(lon, lat) for lon, lat in coords]
-    runs: list[list[Any]] = []  # [passage, first vertex, last vertex]
+    # One run per stretch of consecutive segments tagged with the same passage:
+    # [passage, first vertex, last vertex, first crossing vertex, last crossing vertex].
+    runs: list[list[Any]] = []
     for i in range(len(keys) - 1):
-        passage = edges.get(frozenset((keys[i], keys[i + 1])))
-        if passage is None:
+        tagged = edges.get(frozenset((keys[i], keys[i + 1])))
+        if tagged is None:
             continue
+        passage, gate = tagged
         if runs and runs[-1][0] == passage and runs[-1][2] == i:
-            runs[-1][2] = i + 1
+            run = runs[-1]
+            run[2] = i + 1
         else:
-            runs.append([passage, i, i + 1])
-    found = [(p, (cum[a] + cum[b]) / 2 * scale) for p, a, b in runs]
+            run = [passage, i, i + 1, None, None]
+            runs.append(run)
+        if gate:
+            run[3] = i if run[3] is None else run[3]
+            run[4] = i + 1
+    found = [(p, (cum[a] + cum[b]) / 2 * scale) for p, _, _, a, b in runs if a is not None]
     # Anything searoute reports that the edge walk missed: nearest vertex to that passage.
-    for passage in sorted(set(reported) - {p for p, _ in found}):
+    for passage in sorted(set(reported) - {run[0] for run in runs}):
         if passage in nodes:
             found.append((passage, cum[_nearest_vertex(coords, nodes[passage])] * scale))
     found.sort(key=lambda item: item[1])

@@ -167,27 +167,37 @@ def fleet_available(fleet: Fleet, cal: Calendar, events: list) -> np.ndarray:
     return avail
 
 
-def at_sea(cargo: pd.DataFrame, dest: np.ndarray, routes: pd.DataFrame, cal: Calendar,
-           n_nodes: int) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+def at_sea(pre: pd.DataFrame, split: pd.DataFrame, nodes: pd.DataFrame, routes: pd.DataFrame,
+           cal: Calendar) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """Cargoes loaded before the start: fixed arrivals (node x day, TBtu) and ships still busy.
 
-    `dest` is each pre-horizon cargo's node (its contract buyer's main terminal, or the
-    nearest rest-of-world node for spot); each sails the direct route.
+    `split` spreads each pre-horizon cargo (`pre_row`) over nodes with a `weight` (its buyer
+    market's nodes in proportion to regas, or the nearest rest-of-world node for spot); each
+    part sails the direct route. Returns (inflow, busy ships per day, legs still at sea).
     """
-    inflow = np.zeros((n_nodes, cal.n))
-    busy = np.zeros(cal.n)
-    direct = routes[routes["route"] == "direct"].set_index(["port", "terminal"])
-    legs = []
-    for (port, term, load, vol, avail, node, cid) in zip(
-            cargo["port"], cargo["terminal"], cargo["load_day"], cargo["volume_tbtu"],
-            cargo["avail"], dest, cargo["cargo_id"], strict=True):
-        r = direct.loc[(port, term)]
-        arr = load + int(r["voyage_days"])
-        ret = load + int(r["rt_days"])
-        if ret > 0:
-            busy[: min(ret, cal.n)] += avail
-        if 0 <= arr < cal.n:
-            inflow[node, arr] += vol * avail * float(r["delivered_share"])
-            legs.append((cid, node, arr, vol * avail))
-    return inflow, busy, pd.DataFrame(legs, columns=["cargo_id", "node", "arrival_day",
-                                                     "volume_tbtu"])
+    direct = routes[routes["route"] == "direct"]
+    legs = split.copy()
+    pr = legs["pre_row"].to_numpy()
+    legs["cargo_id"] = pre["cargo_id"].to_numpy()[pr]
+    legs["port"] = pre["port"].to_numpy()[pr]
+    legs["terminal"] = nodes["terminal"].to_numpy()[legs["node"].to_numpy()]
+    legs["load_day"] = pre["load_day"].to_numpy()[pr]
+    legs["share"] = legs["weight"].to_numpy() * pre["avail"].to_numpy()[pr]
+    legs["volume_tbtu"] = pre["volume_tbtu"].to_numpy()[pr] * legs["share"].to_numpy()
+    legs = legs.merge(direct[["port", "terminal", "route_id", "voyage_days", "rt_days",
+                              "delivered_share", "freight_usd_per_mmbtu"]],
+                      on=["port", "terminal"], how="left", sort=False)
+    legs["arrival_day"] = legs["load_day"] + legs["voyage_days"]
+    ret = np.clip((legs["load_day"] + legs["rt_days"]).to_numpy(dtype=float), 0, cal.n).astype(
+        np.int64)
+    diff = np.zeros(cal.n + 1)
+    np.add.at(diff, np.zeros(len(legs), dtype=np.int64), legs["share"].to_numpy())
+    np.add.at(diff, ret, -legs["share"].to_numpy())
+    busy = np.cumsum(diff)[: cal.n]
+    live = legs[(legs["arrival_day"] >= 0) & (legs["arrival_day"] < cal.n)].reset_index(
+        drop=True)
+    inflow = np.zeros((len(nodes), cal.n))
+    np.add.at(inflow, (live["node"].to_numpy(dtype=np.int64),
+                       live["arrival_day"].to_numpy(dtype=np.int64)),
+              live["volume_tbtu"].to_numpy() * live["delivered_share"].to_numpy())
+    return inflow, busy, live
