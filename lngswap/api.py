@@ -11,11 +11,13 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from lngswap.case import Case
 from lngswap.dataset import Dataset, load_dataset
 from lngswap.diagnose import explain_failure
 from lngswap.extensions import apply_extensions, extract_extensions, swap_partners
+from lngswap.foresight import first_event_day, fix_before
 from lngswap.formulation import build_lp
 from lngswap.highs_backend import HighsSession, Outcome, Status, highs_options
 from lngswap.indices import ModelData, build_model_data
@@ -88,18 +90,49 @@ def extract(b: Built, out: Outcome) -> Results:
 
 
 def solve(case: Case, ds: Dataset | None = None) -> Results:
-    """Build, solve and extract a case in one call."""
+    """Build, solve and extract a case in one call (twice under `foresight: surprise`)."""
     t0 = time.perf_counter()
+    ds = ds or load_dataset(case.dataset)
     b = build(case, ds)
+    plan_s = 0.0
+    t_start = first_event_day(case, b.md.cal)
+    fixed: dict = {}
+    if case.foresight == "surprise" and t_start is not None and t_start > 0:
+        plan = build(case.model_copy(update={"events": []}), ds)
+        plan_out, _ = solve_built(plan)
+        fixed = fix_before(b, plan, plan_out, t_start)
+        b.form = b.lp.matrices()
+        plan_s = plan_out.handover_s + plan_out.highs_s + sum(plan.timings.values())
     out, _ = solve_built(b)
     res = extract(b, out)
+    if plan_s:
+        _plan_values_before(res, plan, plan_out, t_start)
     t = res.summary["timings_s"]
     t.update({k: round(v, 4) for k, v in b.timings.items()})
     t["handover"] = round(out.handover_s, 4)
     t["highs"] = round(out.highs_s, 4)
     t["solve"] = round(out.handover_s + out.highs_s, 4)
+    if plan_s:
+        t["plan_without_events"] = round(plan_s, 4)
     t["total"] = round(time.perf_counter() - t0, 4)
+    res.summary["foresight"] = {"mode": case.foresight, "fixed_before_day": t_start if fixed
+                                else None, "fixed_variables": fixed}
     return res
+
+
+def _plan_values_before(res: Results, plan: Built, plan_out: Outcome, t0: int) -> None:
+    """Before the disruption the market priced LNG as in the plan: take its marginal values
+    there (the surprise run has those days fixed, so its own duals say nothing)."""
+    inv = inventory_table(plan.md, plan.lp, plan_out)
+    before = markets_table(plan.md, plan.lp, plan_out, inv)
+    cut = str(plan.md.cal.date_of(np.array([t0]))[0])
+    mv = before.set_index(["market", "date"])["marginal_value_usd_per_mmbtu"]
+    mk = res.markets
+    early = (mk["date"] < cut).to_numpy()
+    keys = pd.MultiIndex.from_frame(mk.loc[early, ["market", "date"]])
+    mk.loc[early, "marginal_value_usd_per_mmbtu"] = mv.reindex(keys).to_numpy()
+    means = mk.groupby("market")["marginal_value_usd_per_mmbtu"].mean().round(3)
+    res.summary["mean_marginal_value_usd_per_mmbtu"] = {k: float(v) for k, v in means.items()}
 
 
 def objective_usd(out: Outcome) -> float:

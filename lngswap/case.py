@@ -65,11 +65,14 @@ class Economics(Strict):
 
     regas_usd_per_mmbtu: float = Field(0.40, ge=0, description="Regasification tariff.")
     end_stock_value_usd_per_mmbtu: float = Field(
-        9.0, ge=0, description="Value of stock left at the end, up to its starting level, so the "
+        10.5, ge=0, description="Value of stock left at the end, up to its starting level, so the "
         "model does not empty tanks on the last day.")
     floor_penalty_usd_per_mmbtu_day: float = Field(
-        0.5, ge=0, description="Cost per MMBtu and day a terminal's stock sits below its "
+        1.0, ge=0, description="Cost per MMBtu and day a terminal's stock sits below its "
         "strategic floor: a drawdown of strategic stock is allowed, at a price, before load is shed.")
+    tank_heel_share: float = Field(
+        0.10, ge=0, le=1, description="Share of each import terminal's tank kept as heel "
+        "(minimum operating stock); held like a strategic floor, at the same penalty.")
     storage_target_share: float = Field(0.90, ge=0, le=1, description="EU storage fill target.")
     storage_target_day: str = Field(
         "11-01", pattern=r"^\d\d-\d\d$", description="MM-DD on which the EU target is tested "
@@ -100,6 +103,10 @@ class Case(Strict):
         "isolated", description="isolated: contracted cargoes serve the owner's terminals or are "
         "resold to the rest of the world; swaps: plus the agreements in `swaps`; pooled: all "
         "parties share.")
+    foresight: Literal["surprise", "perfect"] = Field(
+        "surprise", description="surprise: decisions dated before the first event starts are "
+        "those of the plan without events (nobody sees a disruption coming); perfect: the LP "
+        "knows every event from day one.")
     solver: SolverOptions = Field(default_factory=SolverOptions)
     economics: Economics = Field(default_factory=Economics)
     shipping: Shipping = Field(default_factory=Shipping)

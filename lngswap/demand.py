@@ -3,7 +3,8 @@
 Market demand is gas that must come as LNG (imports net of pipeline and domestic supply):
 annual LNG demand / 365 x the month's profile factor, times any `demand_shock` factor.
 A node's strategic floor is its explicit floor (e.g. Japan's Strategic Buffer LNG) plus its
-tank share of the market's stock duty (e.g. Korea's 9 days of average daily demand).
+tank share of the market's stock duty (e.g. Korea's 9 days of average daily demand); its
+minimum stock is the larger of that and the tank heel.
 """
 
 from __future__ import annotations
@@ -36,8 +37,13 @@ class DemandSide:
     storage: pd.DataFrame        # market (row into markets), cap, init, inj, wd (TBtu)
 
 
-def build_demand(ds: Dataset, cal: Calendar, events: list) -> DemandSide:
-    """Assemble the demand side for the case's calendar and events."""
+def build_demand(ds: Dataset, cal: Calendar, events: list, heel_share: float = 0.0
+                 ) -> DemandSide:
+    """Assemble the demand side for the case's calendar and events.
+
+    A terminal's minimum stock (`floor`) is the larger of its strategic floor and the heel
+    (`heel_share` of the tank) that operators keep to hold the tank cold.
+    """
     mk = ds.markets.sort_values("market", kind="stable").reset_index(drop=True)
     prof = ds.demand_profile.pivot(index="profile", columns="month", values="factor")
     month = cal.months()
@@ -61,7 +67,10 @@ def build_demand(ds: Dataset, cal: Calendar, events: list) -> DemandSide:
     tank_share = nodes["tank"] / nodes.groupby("market")["tank"].transform("sum").replace(0, 1)
     duty = nodes["market"].map(duty_days * avg_daily).to_numpy() * tank_share.to_numpy()
     floor = nd["floor_t"].to_numpy() * MMBTU_PER_T / 1e6 + duty
-    nodes["floor"] = np.minimum(floor, FLOOR_MAX_SHARE_OF_TANK * nodes["tank"].to_numpy())
+    nodes["strategic_floor"] = np.minimum(floor, FLOOR_MAX_SHARE_OF_TANK
+                                          * nodes["tank"].to_numpy())
+    heel = np.where(nodes["kind"] == "terminal", heel_share * nodes["tank"].to_numpy(), 0.0)
+    nodes["floor"] = np.maximum(nodes["strategic_floor"].to_numpy(), heel)
     regas = np.repeat((nd["regas_mtpa"].map(mt_to_tbtu) / 365.0).to_numpy()[:, None], cal.n, 1)
     for ev in of_type(events, "terminal_outage"):
         row = np.flatnonzero((nodes["terminal"] == ev.terminal).to_numpy())

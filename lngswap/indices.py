@@ -86,7 +86,7 @@ def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | No
     lookback = int(routes["rt_days"].max())
     events = list(case.events)
     all_cargo = build_cargoes(ds, cal, events, lookback)
-    dem = build_demand(ds, cal, events)
+    dem = build_demand(ds, cal, events, case.economics.tank_heel_share)
     nodes = dem.nodes
 
     cargo = all_cargo[all_cargo["load_day"] >= 0].reset_index(drop=True)

@@ -73,6 +73,7 @@ class _Route:
     distance_nm: float
     passages: tuple[str, ...]  # friendly names, in the order crossed
     offsets_nm: tuple[float, ...]  # sea distance from the port to each crossing
+    touched: frozenset[str]  # searoute passages with any edge on the path (crossed or not)
 
 
 def _key(lon: float, lat: float) -> tuple[float, float]:
@@ -139,8 +140,9 @@ def _nearest_vertex(coords: np.ndarray, points: np.ndarray) -> int:
 
 def _crossings(
     coords: np.ndarray, length_nm: float, reported: Iterable[str]
-) -> tuple[tuple[str, ...], tuple[float, ...]]:
-    """Passages crossed (searoute names) in route order, with the sea distance to each.
+) -> tuple[tuple[str, ...], tuple[float, ...], frozenset[str]]:
+    """Passages crossed (searoute names) in route order, the sea distance to each, and every
+    passage with an edge on the route.
 
     A crossing is a run of consecutive route segments that are edges searoute tags with one
     passage (for Suez, a run that includes the canal itself); its position is the middle of the
@@ -174,7 +176,8 @@ def _crossings(
         if passage in nodes:
             found.append((passage, cum[_nearest_vertex(coords, nodes[passage])] * scale))
     found.sort(key=lambda item: item[1])
-    return tuple(p for p, _ in found), tuple(float(d) for _, d in found)
+    touched = frozenset(run[0] for run in runs) | frozenset(reported)
+    return tuple(p for p, _ in found), tuple(float(d) for _, d in found), touched
 
 
 def _route(
@@ -205,11 +208,12 @@ def _route(
     if len(coords) == 0 or not math.isfinite(length):
         return None
     reported = feature["properties"].get("traversed_passages", [])
-    passages, offsets = _crossings(coords, length, reported)
+    passages, offsets, touched = _crossings(coords, length, reported)
     return _Route(
         distance_nm=length,
         passages=tuple(to_friendly(p) for p in passages),
         offsets_nm=offsets,
+        touched=touched,
     )
 
 
@@ -285,6 +289,10 @@ def compute_routes(
                 )
             kept[DIRECT] = direct
             for name, restrictions in alternatives:
+                # Closing passages the direct route does not use leaves it the shortest: the
+                # alternative would repeat it, so searoute is not asked.
+                if not direct.touched & set(restrictions):
+                    continue
                 alt = _route(origin, destination, restrictions, graphs)
                 if alt is None or any(alt.passages == r.passages for r in kept.values()):
                     continue

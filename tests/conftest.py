@@ -99,6 +99,8 @@ def write_case(folder: Path, dataset: Path, days: int = 10, **keys) -> Path:
     doc = {"name": keys.pop("name", "toy"), "dataset": str(dataset),
            "horizon": {"start": "2026-01-01", "end": str(end.date())}}
     doc.update(keys)
+    # toy tanks may start empty: no heel unless a test sets one
+    doc.setdefault("economics", {}).setdefault("tank_heel_share", 0.0)
     path = folder / f"{doc['name']}.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
     return path
