@@ -69,7 +69,7 @@ class Economics(Strict):
         "model does not empty tanks on the last day.")
     floor_penalty_usd_per_mmbtu_day: float = Field(
         1.0, ge=0, description="Cost per MMBtu and day a terminal's stock sits below its "
-        "strategic floor: a drawdown of strategic stock is allowed, at a price, before load is shed.")
+        "strategic floor: strategic stock may be drawn, at a price, before load is shed.")
     tank_heel_share: float = Field(
         0.10, ge=0, le=1, description="Share of each import terminal's tank kept as heel "
         "(minimum operating stock); held like a strategic floor, at the same penalty.")

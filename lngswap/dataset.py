@@ -17,7 +17,8 @@ from lngswap.errors import InputError, Problems
 from lngswap.paths import bundled_data_dir
 
 # column kinds: s = text (required), s? = text (may be empty), f = number (required),
-# f? = number (may be empty), f+ = number >= 0, p = share in [0, 1], d = ISO date, d? = date or empty
+# f? = number (may be empty), f+ = number >= 0, p = share in [0, 1], d = ISO date,
+# d? = date or empty
 SCHEMA: dict[str, dict[str, str]] = {
     "sources": {
         "source_id": "s", "name": "s", "country": "s", "port": "s", "lon": "f", "lat": "f",
@@ -208,12 +209,14 @@ def _check_references(folder: Path, t: dict[str, pd.DataFrame], problems: Proble
     missing_fleet = set(FLEET_KEYS) - set(t["fleet"]["parameter"])
     if missing_fleet:
         problems.add(f"{f('fleet')}: missing parameter row(s) {', '.join(sorted(missing_fleet))}")
-    core_terms = t["terminals"][t["terminals"]["kind"] == "terminal"]
     for m in t["markets"].loc[t["markets"]["lng_demand_mtpa"] > 0, "market"]:
         if m not in set(t["terminals"]["market"]):
             problems.add(f"{f('markets')}: market {m!r} has demand but no terminal in "
                          f"{f('terminals')}")
-    del core_terms
+    tiers = float(t["penalties"]["share"].sum())
+    if abs(tiers - 1.0) > 1e-6:
+        problems.add(f"{f('penalties')}: tier shares sum to {tiers:g}; expected 1 (every unit "
+                     "of demand belongs to one tier)")
     r = t["routes"]
     _unknown(f("routes"), r, "port", set(t["sources"]["port"]), "port", problems)
     _unknown(f("routes"), r, "terminal", set(t["terminals"]["terminal"]), "terminal", problems)

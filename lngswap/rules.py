@@ -14,8 +14,17 @@ How each kind enters the LP (no arc is deleted; each stays, with its bound):
   :math:`x_a \le 0`. Their shadow cost comes from reduced costs (see `extract`).
 - `volume_cap`: one row per (rule, period), family `rule_volume_cap` (see its docstring).
 - `transshipment_ban`: the model has no reload legs (a cargo sails from its loading port to
-  one import node), so nothing in the LP can break it; `lngswap check` enforces it on any
-  schedule that reloads a cargo.
+  one import node), so nothing in the LP can break it: `compliance.csv` lists it with
+  `enforced_in` = audit, and `lngswap check` finds any schedule leg that reloads a cargo.
+  Reload arcs are left out on purpose: they need routes from import terminals onward
+  (`routes.csv` holds loading port x terminal only), and with one fleet at one charter rate
+  a call at a hub then an onward voyage never beats the direct voyage, so the optimum would
+  never use them; their real motive (Arc7 ice-class shuttles from Sabetta to Zeebrugge or
+  Montoir) needs an ice-class fleet the dataset does not have.
+
+Dates: import bans and volume caps test the arrival date (the EU bans imports: a cargo loaded
+before 2027-01-01 and arriving after it is banned); sanctions and price caps test the load date
+(the purchase). A rule may set `date_basis` and `party_basis` to choose otherwise.
 """
 
 from __future__ import annotations
@@ -26,17 +35,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import ValidationError
 
-from lngswap.errors import Problems
 from lngswap.rules_schema import (
     DEFAULT_DATE_BASIS,
     DEFAULT_PARTY_BASIS,
-    KINDS,
+    LoadedRule,
     PriceCapRule,
-    RuleFile,
     VolumeCapRule,
+    load_rule_set,
+    resolve_files,
 )
 from lngswap.supply import SPOT
 from lngswap.units import mt_to_tbtu
@@ -45,146 +52,6 @@ MM = 1e6  # MMBtu per TBtu, USD per million USD
 #: A rule binds a cargo when lifting it would gain more than this per MMBtu (USD/MMBtu).
 BINDING_TOL_USD_PER_MMBTU = 1e-5
 POLICY_LABEL = "policy option (not law)"
-
-
-# --- loading and checking rule files ------------------------------------------------------
-
-@dataclass(frozen=True)
-class LoadedRule:
-    """A rule as a case applies it: switched on or off, with its adherents after overrides."""
-
-    rule: object
-    file: Path
-    on: bool
-    adherents: tuple[str, ...]
-    parity: float
-
-    @property
-    def id(self) -> str:
-        return self.rule.id
-
-    @property
-    def kind(self) -> str:
-        return self.rule.kind
-
-
-def resolve_files(case, dataset_folder: Path) -> list[Path]:
-    """The rule files a case names: bare names in `<dataset>/rules/`, paths from the case's
-    folder; unset means the dataset's `rules/default.yaml` when it has one."""
-    base = Path(case.source_path).parent if case.source_path else Path.cwd()
-    names = case.rules.files
-    if names is None:
-        default = Path(dataset_folder) / "rules" / "default.yaml"
-        return [default] if default.exists() else []
-    out = []
-    for name in names:
-        p = Path(name)
-        if p.suffix not in (".yaml", ".yml") and len(p.parts) == 1:
-            out.append(Path(dataset_folder) / "rules" / f"{name}.yaml")
-        else:
-            out.append(p if p.is_absolute() else base / p)
-    return out
-
-
-def _read_rule_file(path: Path, problems: Problems) -> RuleFile | None:
-    if not path.exists():
-        problems.add(f"{path}: rule file not found (case key 'rules.files')")
-        return None
-    try:
-        doc = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as e:
-        problems.add(f"{path}: not valid YAML: {e}")
-        return None
-    try:
-        return RuleFile.model_validate(doc if doc is not None else {})
-    except ValidationError as e:
-        for err in e.errors():
-            loc = ".".join(str(x) for x in err["loc"] if str(x) not in KINDS)
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown key"
-            elif err["type"] == "missing":
-                msg = "missing; this key is required"
-            problems.add(f"{path}: key '{loc}': {msg}")
-        return None
-
-
-def _names(ds) -> dict[str, set[str]]:
-    src, term = ds.sources, ds.terminals
-    tags = {t.strip() for s in src["tags"] for t in str(s).split(";") if t.strip()}
-    tcountries = {c.strip().lower() for s in term["country"] for c in str(s).split(";")}
-    parties = set(ds.markets["party"]) | set(term["party"]) | set(ds.contracts["owner"])
-    return {"sources": set(src["source"]), "origin_countries": {c.lower() for c in
-                                                                src["country"]},
-            "tags": tags, "terminals": set(term["terminal"]), "dest_countries": tcountries,
-            "markets": set(ds.markets["market"]), "parties": parties}
-
-
-def _check_names(path: Path, i: int, rule, names: dict[str, set[str]], p: Problems) -> None:
-    def unknown(key: str, values: list[str], valid: set[str], what: str, lower=False) -> None:
-        for v in values:
-            if (v.lower() if lower else v) not in valid:
-                hint = ", ".join(sorted(valid)[:8])
-                p.add(f"{path}: key 'rules.{i}.{key}': unknown {what} {v!r} (rule {rule.id}); "
-                      f"expected one of {hint}{', ...' if len(valid) > 8 else ''}")
-
-    o = rule.origin
-    unknown("origin.sources", o.sources, names["sources"], "source")
-    unknown("origin.countries", o.countries, names["origin_countries"], "origin country",
-            lower=True)
-    unknown("origin.tags", o.tags, names["tags"], "source tag")
-    unknown("adherents", rule.adherents, names["parties"], "party")
-    d = rule.destination
-    if d is not None:
-        unknown("destination.terminals", d.terminals, names["terminals"], "terminal")
-        unknown("destination.countries", d.countries, names["dest_countries"],
-                "destination country", lower=True)
-        unknown("destination.markets", d.markets, names["markets"], "market")
-        unknown("destination.parties", d.parties, names["parties"], "party")
-
-
-def load_rule_set(case, ds) -> list[LoadedRule]:
-    """Read, validate and name-check the case's rule files; apply its on/off switches and
-    adherence overrides. Raises InputError listing every problem, each naming file and key."""
-    p = Problems()
-    names = _names(ds)
-    where = case.source_path or "case"
-    loaded: list[tuple[object, Path]] = []
-    seen: dict[str, Path] = {}
-    for path in resolve_files(case, ds.folder):
-        rf = _read_rule_file(path, p)
-        if rf is None:
-            continue
-        for i, rule in enumerate(rf.rules):
-            _check_names(path, i, rule, names, p)
-            if rule.id in seen:
-                p.add(f"{path}: key 'rules.{i}.id': rule id {rule.id!r} also in {seen[rule.id]}")
-            seen[rule.id] = path
-            loaded.append((rule, path))
-    s = case.rules
-    ids = {r.id for r, _ in loaded}
-    for key, values in (("disable", s.disable), ("enable", s.enable),
-                        ("adherents", list(s.adherents))):
-        for v in values:
-            if v not in ids:
-                p.add(f"{where}: key 'rules.{key}': unknown rule id {v!r}; rules: "
-                      f"{', '.join(sorted(ids)) or 'none (no rule file)'}")
-    for key, values in (("add_adherents", s.add_adherents), ("drop_adherents",
-                                                             s.drop_adherents),
-                        *((f"adherents.{k}", v) for k, v in s.adherents.items())):
-        for v in values:
-            if v not in names["parties"]:
-                p.add(f"{where}: key 'rules.{key}': unknown party {v!r}; expected one of "
-                      f"{', '.join(sorted(names['parties']))}")
-    p.raise_if_any()
-    out = []
-    for rule, path in loaded:
-        adh = list(s.adherents.get(rule.id, rule.adherents))
-        adh = [a for a in dict.fromkeys([*adh, *s.add_adherents]) if a not in s.drop_adherents]
-        on = (rule.enabled or rule.id in s.enable) and rule.id not in s.disable
-        parity = getattr(rule, "oil_parity_mmbtu_per_bbl", None) or s.oil_parity_mmbtu_per_bbl
-        out.append(LoadedRule(rule, path, on, tuple(adh), parity))
-    return out
 
 
 # --- which legs a rule covers -------------------------------------------------------------
@@ -218,10 +85,10 @@ def origin_mask(rule, cargo: pd.DataFrame) -> np.ndarray:
     """Cargoes whose origin and contract term the rule covers."""
     o = rule.origin
     m = cargo["source"].isin(o.sources).to_numpy()
-    m |= _has_any(cargo["country"], o.countries, lower=True)
-    m |= _has_any(cargo["tags"], o.tags)
+    m = m | _has_any(cargo["country"], o.countries, lower=True)
+    m = m | _has_any(cargo["tags"], o.tags)
     if rule.terms:
-        m &= cargo["term"].isin(rule.terms).to_numpy()
+        m = m & cargo["term"].isin(rule.terms).to_numpy()
     return m
 
 
@@ -230,7 +97,7 @@ def node_mask(lr: LoadedRule, nodes: pd.DataFrame) -> np.ndarray:
     m = nodes["party"].isin(lr.adherents).to_numpy()
     d = lr.rule.destination
     if d is not None:
-        m &= (nodes["terminal"].isin(d.terminals).to_numpy()
+        m = m & (nodes["terminal"].isin(d.terminals).to_numpy()
               | nodes["market"].isin(d.markets).to_numpy()
               | nodes["party"].isin(d.parties).to_numpy()
               | _has_any(nodes["country"], d.countries, lower=True))
@@ -241,7 +108,7 @@ def _in_dates(when: np.ndarray, start: date, end: date | None) -> np.ndarray:
     """True where a date lies in [start, end] (end None: open)."""
     m = when >= np.datetime64(start, "D")
     if end is not None:
-        m &= when <= np.datetime64(end, "D")
+        m = m & (when <= np.datetime64(end, "D"))
     return m
 
 
@@ -276,11 +143,11 @@ def match(lr: LoadedRule, legs: Legs) -> np.ndarray:
         party = legs.nodes["party"].to_numpy()[legs.n]
         buyer = np.isin(np.where(owner == SPOT, party, owner), lr.adherents)
         dest = buyer if basis == "buyer" else dest | buyer
-    m &= dest
+    m = m & dest
     if rule.kind == "price_cap":
         cap = cap_level(lr, when)
         price = legs.cargo["price_usd_per_mmbtu"].to_numpy(dtype=float)[legs.c]
-        m &= ~np.isnan(cap) & (price > np.nan_to_num(cap, nan=np.inf) + 1e-9)
+        m = m & ~np.isnan(cap) & (price > np.nan_to_num(cap, nan=np.inf) + 1e-9)
     return m
 
 
@@ -322,7 +189,7 @@ class Compiled:
     cap_terms: tuple = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
 
 
-def _periods(per: str, when: np.ndarray) -> np.ndarray:
+def period_labels(per: str, when: np.ndarray) -> np.ndarray:
     """Period label of each date: YYYY-MM, YYYY or 'horizon'."""
     if per == "horizon":
         return np.full(len(when), "horizon", dtype=object)
@@ -330,7 +197,7 @@ def _periods(per: str, when: np.ndarray) -> np.ndarray:
     return np.datetime_as_string(when.astype(f"datetime64[{unit}]"), unit=unit).astype(object)
 
 
-def _period_share(per: str, label: str, rule, cal) -> float:
+def period_share(per: str, label: str, rule, cal) -> float:
     """Share of a period's days (inside the rule's dates) that the horizon covers: the factor
     on an absolute cap for a period the horizon cuts."""
     if per == "horizon":
@@ -359,7 +226,7 @@ def _compile_caps(md, comp: Compiled, legs: Legs) -> None:
         s_sea = match(lr, sea) if len(sea.c) else np.zeros(0, dtype=bool)
         comp.capped[rule.id] = np.flatnonzero(s_arc)
         when, when_sea = leg_dates(rule, legs), leg_dates(rule, sea)
-        per_arc, per_sea = _periods(rule.per, when), _periods(rule.per, when_sea)
+        per_arc, per_sea = period_labels(rule.per, when), period_labels(rule.per, when_sea)
         if rule.max_share is not None:
             d_arc = node_mask(lr, legs.nodes)[legs.n] & _in_dates(when, rule.from_, rule.to)
             d_sea = (node_mask(lr, sea.nodes)[sea.n] & _in_dates(when_sea, rule.from_,
@@ -379,7 +246,7 @@ def _compile_caps(md, comp: Compiled, legs: Legs) -> None:
                 c = vol[a]
                 cap = (rule.max_mmbtu / MM if rule.max_mmbtu is not None
                        else mt_to_tbtu(rule.max_mt))
-                hi = cap * _period_share(rule.per, label, rule, md.cal) - fixed_s
+                hi = cap * period_share(rule.per, label, rule, md.cal) - fixed_s
             rows.append(np.full(len(a), r))
             cols.append(a)
             coefs.append(c)
@@ -551,8 +418,9 @@ def extract(built, outcome, results) -> None:
         "blocked_mmbtu": round(total["blocked_mmbtu"], 0),
         "compliance_cost_usd": round(total["shadow_cost_usd"], 2),
         "shadow_cost_usd_by_rule": dict(zip(on["rule_id"], on["shadow_cost_usd"], strict=True)),
-        "cost_basis": "first-order (duals and reduced costs): an upper bound on what lifting "
-                      "the rules would save; compare runs with --without-rules for the exact "
+        "cost_basis": "first-order, from duals and reduced costs: for bans, sanctions and "
+                      "price caps an upper bound on what lifting them would save, for volume "
+                      "caps an estimate; compare a run with --without-rules for the exact "
                       "figure",
     }
 

@@ -5,17 +5,24 @@ country or tag; destinations by terminal, country, market or party; contract ter
 its legal source and the parties that adhere to it. A case chooses the files, switches rules
 on or off and changes who adheres. Names are checked against the dataset in `rules.py`.
 
+`load_rule_set` reads the files a case names, checks every name against the dataset (all
+problems at once, each naming file and key) and applies the case's switches.
+
 A price cap on Russian-origin LNG is not law (the G7/EU crude cap does not cover LNG): such a
 rule has `basis: policy_option` and must say "policy option" in its description.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from lngswap.errors import Problems
 from lngswap.units import MMBTU_PER_BBL
 
 Term = Literal["long", "short", "spot"]
@@ -211,3 +218,143 @@ class RuleFile(_Strict):
 
     description: str = Field("", description="What the set is, as of which date.")
     rules: list[Rule] = Field(description="The rules.")
+
+
+# --- loading and checking rule files ------------------------------------------------------
+
+@dataclass(frozen=True)
+class LoadedRule:
+    """A rule as a case applies it: switched on or off, with its adherents after overrides."""
+
+    rule: object
+    file: Path
+    on: bool
+    adherents: tuple[str, ...]
+    parity: float
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def kind(self) -> str:
+        return self.rule.kind
+
+
+def resolve_files(case, dataset_folder: Path) -> list[Path]:
+    """The rule files a case names: bare names in `<dataset>/rules/`, paths from the case's
+    folder; unset means the dataset's `rules/default.yaml` when it has one."""
+    base = Path(case.source_path).parent if case.source_path else Path.cwd()
+    names = case.rules.files
+    if names is None:
+        default = Path(dataset_folder) / "rules" / "default.yaml"
+        return [default] if default.exists() else []
+    out = []
+    for name in names:
+        p = Path(name)
+        if p.suffix not in (".yaml", ".yml") and len(p.parts) == 1:
+            out.append(Path(dataset_folder) / "rules" / f"{name}.yaml")
+        else:
+            out.append(p if p.is_absolute() else base / p)
+    return out
+
+
+def _read_rule_file(path: Path, problems: Problems) -> RuleFile | None:
+    if not path.exists():
+        problems.add(f"{path}: rule file not found (case key 'rules.files')")
+        return None
+    try:
+        doc = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as e:
+        problems.add(f"{path}: not valid YAML: {e}")
+        return None
+    try:
+        return RuleFile.model_validate(doc if doc is not None else {})
+    except ValidationError as e:
+        for err in e.errors():
+            loc = ".".join(str(x) for x in err["loc"] if str(x) not in KINDS)
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key"
+            elif err["type"] == "missing":
+                msg = "missing; this key is required"
+            problems.add(f"{path}: key '{loc}': {msg}")
+        return None
+
+
+def _names(ds) -> dict[str, set[str]]:
+    src, term = ds.sources, ds.terminals
+    tags = {t.strip() for s in src["tags"] for t in str(s).split(";") if t.strip()}
+    tcountries = {c.strip().lower() for s in term["country"] for c in str(s).split(";")}
+    parties = set(ds.markets["party"]) | set(term["party"]) | set(ds.contracts["owner"])
+    return {"sources": set(src["source"]), "origin_countries": {c.lower() for c in
+                                                                src["country"]},
+            "tags": tags, "terminals": set(term["terminal"]), "dest_countries": tcountries,
+            "markets": set(ds.markets["market"]), "parties": parties}
+
+
+def _check_names(path: Path, i: int, rule, names: dict[str, set[str]], p: Problems) -> None:
+    def unknown(key: str, values: list[str], valid: set[str], what: str, lower=False) -> None:
+        for v in values:
+            if (v.lower() if lower else v) not in valid:
+                hint = ", ".join(sorted(valid)[:8])
+                p.add(f"{path}: key 'rules.{i}.{key}': unknown {what} {v!r} (rule {rule.id}); "
+                      f"expected one of {hint}{', ...' if len(valid) > 8 else ''}")
+
+    o = rule.origin
+    unknown("origin.sources", o.sources, names["sources"], "source")
+    unknown("origin.countries", o.countries, names["origin_countries"], "origin country",
+            lower=True)
+    unknown("origin.tags", o.tags, names["tags"], "source tag")
+    unknown("adherents", rule.adherents, names["parties"], "party")
+    d = rule.destination
+    if d is not None:
+        unknown("destination.terminals", d.terminals, names["terminals"], "terminal")
+        unknown("destination.countries", d.countries, names["dest_countries"],
+                "destination country", lower=True)
+        unknown("destination.markets", d.markets, names["markets"], "market")
+        unknown("destination.parties", d.parties, names["parties"], "party")
+
+
+def load_rule_set(case, ds) -> list[LoadedRule]:
+    """Read, validate and name-check the case's rule files; apply its on/off switches and
+    adherence overrides. Raises InputError listing every problem, each naming file and key."""
+    p = Problems()
+    names = _names(ds)
+    where = case.source_path or "case"
+    loaded: list[tuple[object, Path]] = []
+    seen: dict[str, Path] = {}
+    for path in resolve_files(case, ds.folder):
+        rf = _read_rule_file(path, p)
+        if rf is None:
+            continue
+        for i, rule in enumerate(rf.rules):
+            _check_names(path, i, rule, names, p)
+            if rule.id in seen:
+                p.add(f"{path}: key 'rules.{i}.id': rule id {rule.id!r} also in {seen[rule.id]}")
+            seen[rule.id] = path
+            loaded.append((rule, path))
+    s = case.rules
+    ids = {r.id for r, _ in loaded}
+    for key, values in (("disable", s.disable), ("enable", s.enable),
+                        ("adherents", list(s.adherents))):
+        for v in values:
+            if v not in ids:
+                p.add(f"{where}: key 'rules.{key}': unknown rule id {v!r}; rules: "
+                      f"{', '.join(sorted(ids)) or 'none (no rule file)'}")
+    for key, values in (("add_adherents", s.add_adherents), ("drop_adherents",
+                                                             s.drop_adherents),
+                        *((f"adherents.{k}", v) for k, v in s.adherents.items())):
+        for v in values:
+            if v not in names["parties"]:
+                p.add(f"{where}: key 'rules.{key}': unknown party {v!r}; expected one of "
+                      f"{', '.join(sorted(names['parties']))}")
+    p.raise_if_any()
+    out = []
+    for rule, path in loaded:
+        adh = list(s.adherents.get(rule.id, rule.adherents))
+        adh = [a for a in dict.fromkeys([*adh, *s.add_adherents]) if a not in s.drop_adherents]
+        on = (rule.enabled or rule.id in s.enable) and rule.id not in s.disable
+        parity = getattr(rule, "oil_parity_mmbtu_per_bbl", None) or s.oil_parity_mmbtu_per_bbl
+        out.append(LoadedRule(rule, path, on, tuple(adh), parity))
+    return out

@@ -35,7 +35,8 @@ def test_unknown_terminal_in_routes(toy, tmp_path):
              lambda df: pd.concat([df, df.iloc[[0]].assign(terminal="atlantis")]))
     code, msg = run_bad(case, tmp_path / "out")
     assert code == 2
-    assert "routes.csv row 8" in msg and "unknown terminal 'atlantis'" in msg
+    assert "routes.csv row 8" in msg
+    assert "unknown terminal 'atlantis'" in msg
     assert not (tmp_path / "out").exists()
 
 
@@ -56,7 +57,8 @@ def test_reversed_horizon(toy, tmp_path):
     case.write_text(yaml.safe_dump(doc))
     code, msg = run_bad(case, tmp_path / "out")
     assert code == 2
-    assert "horizon" in msg and "before start" in msg
+    assert "horizon" in msg
+    assert "before start" in msg
 
 
 def test_missing_column(toy, tmp_path):
