@@ -103,7 +103,7 @@ def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | No
 
     pre = all_cargo[all_cargo["load_day"] < 0].reset_index(drop=True)
     split = _presea_split(pre, nodes, routes)
-    inflow, busy, legs = at_sea(pre, split, nodes, routes, cal)
+    inflow, busy, legs = at_sea(pre, split, nodes, routes, route_passages, cal, events)
     ships = np.maximum(fleet_available(fleet, cal, events) - busy, 0.0)
     presea = _presea_info(pre, legs, route_passages, cal)
     counts["cargoes"] = int(len(cargo))

@@ -116,7 +116,7 @@ def _at_sea_rows(md: ModelData) -> pd.DataFrame:
         "load_date": md.cal.date_of(info["load_day"].to_numpy()),
         "destination": md.nodes["terminal"].to_numpy()[n],
         "market": md.nodes["market"].to_numpy()[n], "party": md.nodes["party"].to_numpy()[n],
-        "route": "direct", "passages": info["passages"].to_numpy(),
+        "route": info["route"].to_numpy(), "passages": info["passages"].to_numpy(),
         "passage_dates": info["passage_dates"].to_numpy(),
         "voyage_days": info["voyage_days"].to_numpy(),
         "arrival_date": md.cal.date_of(info["arrival_day"].to_numpy()),

@@ -104,15 +104,7 @@ def build_arcs(pairs: pd.DataFrame, cargo: pd.DataFrame, nodes: pd.DataFrame,
     counts["arrive_after_horizon"] = int(late.sum())
     a = a[~late].reset_index(drop=True)
 
-    x = a[["route_id", "load_day"]].reset_index().rename(columns={"index": "arc"})
-    x = x.merge(route_passages, on="route_id", how="inner", sort=False)
-    x["day"] = x["load_day"] + x["leg_day"]
-    closed = np.zeros(len(x), dtype=bool)
-    for ev in of_type(events, "chokepoint_closure"):
-        closed |= ((x["passage"] == ev.passage) & (x["day"] >= cal.day(ev.start))
-                   & (x["day"] <= cal.day(ev.end))).to_numpy()
-    shut = np.zeros(len(a), dtype=bool)
-    shut[x.loc[closed, "arc"].to_numpy()] = True
+    shut, x = closed_legs(a, route_passages, cal, events)
     counts["closed_passage"] = int(shut.sum())
     a["blocked_by_closure"] = shut
     open_any = (~a["blocked_by_closure"]).groupby(a["cargo"]).any()
@@ -142,6 +134,25 @@ def build_arcs(pairs: pd.DataFrame, cargo: pd.DataFrame, nodes: pd.DataFrame,
     return a, x[["arc", "passage", "day", "order"]], counts, cut_off
 
 
+def closed_legs(legs: pd.DataFrame, route_passages: pd.DataFrame, cal: Calendar, events: list
+                ) -> tuple[np.ndarray, pd.DataFrame]:
+    """Which legs (rows with `route_id`, `load_day`) cross a passage on a day it is closed.
+
+    Returns the mask and the crossings table (leg row as `arc`, passage, day, order).
+    """
+    x = legs[["route_id", "load_day"]].reset_index(drop=True).reset_index().rename(
+        columns={"index": "arc"})
+    x = x.merge(route_passages, on="route_id", how="inner", sort=False)
+    x["day"] = x["load_day"] + x["leg_day"]
+    closed = np.zeros(len(x), dtype=bool)
+    for ev in of_type(events, "chokepoint_closure"):
+        closed |= ((x["passage"] == ev.passage) & (x["day"] >= cal.day(ev.start))
+                   & (x["day"] <= cal.day(ev.end))).to_numpy()
+    shut = np.zeros(len(legs), dtype=bool)
+    shut[x.loc[closed, "arc"].to_numpy()] = True
+    return shut, x
+
+
 def canal_caps(ds: Dataset, cal: Calendar, events: list) -> pd.DataFrame:
     """LNG-carrier transits allowed per (passage, day) where a cap applies."""
     rows = []
@@ -168,14 +179,15 @@ def fleet_available(fleet: Fleet, cal: Calendar, events: list) -> np.ndarray:
 
 
 def at_sea(pre: pd.DataFrame, split: pd.DataFrame, nodes: pd.DataFrame, routes: pd.DataFrame,
-           cal: Calendar) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+           route_passages: pd.DataFrame, cal: Calendar, events: list
+           ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """Cargoes loaded before the start: fixed arrivals (node x day, TBtu) and ships still busy.
 
     `split` spreads each pre-horizon cargo (`pre_row`) over nodes with a `weight` (its buyer
-    market's nodes in proportion to regas, or the nearest rest-of-world node for spot); each
-    part sails the direct route. Returns (inflow, busy ships per day, legs still at sea).
+    market's nodes in proportion to regas, or the nearest rest-of-world node for spot). Each
+    part sails the fastest route that is open when it crosses each passage; a part with no
+    open route never arrives. Returns (inflow, busy ships per day, legs still at sea).
     """
-    direct = routes[routes["route"] == "direct"]
     legs = split.copy()
     pr = legs["pre_row"].to_numpy()
     legs["cargo_id"] = pre["cargo_id"].to_numpy()[pr]
@@ -184,9 +196,13 @@ def at_sea(pre: pd.DataFrame, split: pd.DataFrame, nodes: pd.DataFrame, routes: 
     legs["load_day"] = pre["load_day"].to_numpy()[pr]
     legs["share"] = legs["weight"].to_numpy() * pre["avail"].to_numpy()[pr]
     legs["volume_tbtu"] = pre["volume_tbtu"].to_numpy()[pr] * legs["share"].to_numpy()
-    legs = legs.merge(direct[["port", "terminal", "route_id", "voyage_days", "rt_days",
-                              "delivered_share", "freight_usd_per_mmbtu"]],
-                      on=["port", "terminal"], how="left", sort=False)
+    legs = legs.merge(routes[["port", "terminal", "route", "route_id", "voyage_days", "rt_days",
+                              "distance_nm", "delivered_share", "freight_usd_per_mmbtu"]],
+                      on=["port", "terminal"], how="inner", sort=False)
+    shut, _ = closed_legs(legs, route_passages, cal, events)
+    legs = (legs[~shut].sort_values(["pre_row", "node", "voyage_days", "distance_nm"],
+                                    kind="stable")
+            .drop_duplicates(["pre_row", "node"]).reset_index(drop=True))
     legs["arrival_day"] = legs["load_day"] + legs["voyage_days"]
     ret = np.clip((legs["load_day"] + legs["rt_days"]).to_numpy(dtype=float), 0, cal.n).astype(
         np.int64)
