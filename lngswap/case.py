@@ -14,7 +14,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from lngswap.errors import InputError
+from lngswap.errors import InputError, describe_validation
 from lngswap.events import Event
 from lngswap.paths import bundled_models_dir
 from lngswap.rules_schema import RuleSettings
@@ -222,19 +222,4 @@ def load_case(path: str | Path | None = None, sets: list[str] | None = None) -> 
     try:
         return Case.model_validate(doc)
     except ValidationError as e:
-        raise InputError([f"{path}: {msg}" for msg in _describe(e)]) from None
-
-
-def _describe(e: ValidationError) -> list[str]:
-    out = []
-    for err in e.errors():
-        loc = ".".join(str(x) for x in err["loc"] if not str(x).startswith("function-after"))
-        got = err.get("input")
-        got_s = "" if isinstance(got, dict) else f" (got {got!r})"
-        what = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            what = "unknown key"
-        elif err["type"] == "missing":
-            what = "missing; this key is required"
-        out.append(f"key '{loc}': {what}{got_s}")
-    return out
+        raise InputError([f"{path}: {msg}" for msg in describe_validation(e)]) from None

@@ -43,3 +43,23 @@ class Problems:
 
 class SolveError(LngswapError):
     """The solver did not reach an optimum; the message says what that means for the case."""
+
+
+def describe_validation(err, hidden: tuple[str, ...] = ()) -> list[str]:
+    """One line per pydantic validation error: `key 'a.b': what was wrong (got ...)`.
+
+    Location parts in `hidden` (e.g. the tags of a discriminated union) are left out.
+    """
+    out = []
+    for e in err.errors():
+        loc = ".".join(str(x) for x in e["loc"]
+                       if not str(x).startswith("function-after") and str(x) not in hidden)
+        got = e.get("input")
+        got_s = "" if isinstance(got, (dict, list)) or got is None else f" (got {got!r})"
+        what = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            what, got_s = "unknown key", ""
+        elif e["type"] == "missing":
+            what, got_s = "missing; this key is required", ""
+        out.append(f"key '{loc}': {what}{got_s}")
+    return out

@@ -22,7 +22,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from lngswap.errors import Problems
+from lngswap.errors import Problems, describe_validation
 from lngswap.units import MMBTU_PER_BBL
 
 Term = Literal["long", "short", "spot"]
@@ -271,14 +271,7 @@ def _read_rule_file(path: Path, problems: Problems) -> RuleFile | None:
     try:
         return RuleFile.model_validate(doc if doc is not None else {})
     except ValidationError as e:
-        for err in e.errors():
-            loc = ".".join(str(x) for x in err["loc"] if str(x) not in KINDS)
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown key"
-            elif err["type"] == "missing":
-                msg = "missing; this key is required"
-            problems.add(f"{path}: key '{loc}': {msg}")
+        problems.extend([f"{path}: {msg}" for msg in describe_validation(e, tuple(KINDS))])
         return None
 
 
