@@ -57,6 +57,9 @@ class SolverOptions(Strict):
     backend: Literal["highspy", "pyomo"] = Field(
         "highspy", description="highspy: arrays straight into HiGHS; pyomo: the same LP as a "
         "Pyomo model solved through Pyomo's HiGHS interface (slower, for cross-checks).")
+    prune_routes: bool = Field(
+        True, description="Drop routes beaten on both arrival day and cost before building "
+        "(never changes the optimum; off only to check that).")
     extra: dict[str, Any] = Field(default_factory=dict, description="Any other HiGHS option.")
 
 

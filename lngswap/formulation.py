@@ -20,6 +20,7 @@ from lngswap.indices import ModelData
 from lngswap.lp import ConBlock, LinearProgram, VarBlock
 
 STORAGE_CYCLE_COST_USD_PER_MMBTU = 0.05  # keeps injection from cycling for free
+AT_SEA_OVERFLOW_USD_PER_MMBTU = 50.0  # a cargo at sea its terminal cannot take in
 
 
 def build_lp(md: ModelData) -> LinearProgram:
@@ -85,6 +86,12 @@ def declare_variables(lp: LinearProgram, md: ModelData) -> dict[str, VarBlock]:
     st = dem.row_steps
     rs = pd.DataFrame({"step": np.repeat(np.arange(len(st)), D), "day": np.tile(days, len(st))})
     rs["market"] = st["market"].to_numpy()[rs["step"].to_numpy()]
+    # energy of cargoes already at sea that a node cannot take in (tank full): kept at sea or
+    # sold on, at a stiff price, so a case with crowded fixed arrivals still solves
+    fi = np.flatnonzero(md.inflow.ravel() > 0)
+    v["at_sea_overflow"] = lp.var(
+        "at_sea_overflow", pd.DataFrame({"node": fi // D, "day": fi % D}),
+        ub=md.inflow.ravel()[fi], cost=AT_SEA_OVERFLOW_USD_PER_MMBTU)
     v["row_sale"] = lp.var(
         "row_sale", rs,
         ub=st["share"].to_numpy()[rs["step"]] * dem.row_base[rs["market"], rs["day"]],
@@ -134,8 +141,8 @@ def cargo_balance(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) -> C
 
 def stock_balance(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) -> ConBlock:
     r"""Node stock: :math:`s_{nd} = s_{n,d-1} + \sum_{a \to n, arr=d} \delta_a V_c x_a
-    + F_{nd} - s^{out}_{nd}` with :math:`s_{n,-1}` the initial stock and F the cargoes already
-    at sea."""
+    + F_{nd} - o_{nd} - s^{out}_{nd}` with :math:`s_{n,-1}` the initial stock, F the cargoes
+    already at sea and :math:`0 \le o_{nd} \le F_{nd}` what of them the node cannot take in."""
     D, nodes, arcs = md.cal.n, md.nodes, md.arcs
     N = len(nodes)
     rhs = md.inflow.copy()
@@ -149,6 +156,9 @@ def stock_balance(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) -> C
     vol = md.cargo["volume_tbtu"].to_numpy()[arcs["cargo"].to_numpy()]
     arr_rows = arcs["node"].to_numpy() * D + arcs["arrival_day"].to_numpy()
     con.add(v["ship"], arr_rows, np.arange(len(arcs)), -vol * arcs["delivered_share"].to_numpy())
+    oi = v["at_sea_overflow"].index
+    con.add(v["at_sea_overflow"], oi["node"].to_numpy() * D + oi["day"].to_numpy(),
+            np.arange(len(oi)), 1.0)
     return con
 
 

@@ -91,8 +91,10 @@ def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | No
 
     cargo = all_cargo[all_cargo["load_day"] >= 0].reset_index(drop=True)
     pairs = eligible_pairs(cargo, nodes, case.cooperation, partners)
+    canal = canal_caps(ds, cal, events)
     arcs, crossings, counts, cut_off = build_arcs(pairs, cargo, nodes, routes, route_passages,
-                                                  cal, events)
+                                                  cal, events, prune=case.solver.prune_routes,
+                                                  capped=set(canal["passage"]))
     cargo["cut_off"] = False
     cargo.loc[cut_off, "cut_off"] = True
     # a cargo that cannot sail at all (every route closed) is not bought: force majeure
@@ -110,7 +112,7 @@ def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | No
     counts["cargoes_at_sea"] = int(len(legs))
     return ModelData(case=case, cal=cal, fleet=fleet, cargo=cargo, arcs=arcs,
                      crossings=crossings, demand=dem, inflow=inflow, at_sea_legs=legs,
-                     ships=ships, canal=canal_caps(ds, cal, events), counts=counts,
+                     ships=ships, canal=canal, counts=counts,
                      extras={"presea_cargo": presea})
 
 

@@ -2,8 +2,9 @@
 
 Cooperation modes (the case's `cooperation:`), which bracket what an agreement can achieve:
 
-- isolated: a contracted cargo serves its owner's nodes, or is resold to the rest of the
-  world; spot cargoes go anywhere.
+- isolated: a contracted cargo serves its owner's nodes; an FOB cargo may also be resold to
+  the rest of the world (a DES cargo may not: its destination clause holds); spot cargoes
+  go anywhere.
 - swaps: as isolated, plus the nodes of the owner's swap partners (the swap ledger then
   makes the borrower repay; see `swaps.py`).
 - pooled: every party's cargo may serve every node (the cooperative upper bound).
@@ -71,7 +72,10 @@ def eligible_pairs(cargo: pd.DataFrame, nodes: pd.DataFrame, cooperation: str,
     c_idx, n_idx = np.meshgrid(np.arange(len(cargo)), np.arange(len(nodes)), indexing="ij")
     c_idx, n_idx = c_idx.ravel(), n_idx.ravel()
     o, p = owner[c_idx], party[n_idx]
-    own = (o == SPOT) | (o == p) | is_row[n_idx]
+    # a DES cargo is delivered to its buyer's terminals (destination clause); an FOB cargo
+    # may also be resold to the rest of the world
+    resale = is_row[n_idx] & (cargo["destination"].to_numpy()[c_idx] != "DES")
+    own = (o == SPOT) | (o == p) | resale
     ok = own.copy() if cooperation != "pooled" else np.ones_like(own)
     swap = np.zeros_like(own)
     if cooperation == "swaps" and partners:
@@ -82,6 +86,26 @@ def eligible_pairs(cargo: pd.DataFrame, nodes: pd.DataFrame, cooperation: str,
     out["lender"] = np.where(swap[ok], o[ok], "")
     out["borrower"] = np.where(swap[ok], p[ok], "")
     return out
+
+
+def release_cooperative_only(md) -> int:
+    """Cargoes that only cooperation lets arrive in time (every arc the isolated mode allows
+    arrives after the horizon or is closed) may be left unlifted at no cost, as under
+    `isolated`, where such a cargo is outside the model or cut off by force majeure. Without
+    this, an agreement that is never used could cost more than no agreement. Returns how many
+    cargoes this applies to."""
+    arcs, cargo, nodes = md.arcs, md.cargo, md.nodes
+    if not len(arcs):
+        return 0
+    ca, na = arcs["cargo"].to_numpy(), arcs["node"].to_numpy()
+    owner = cargo["owner"].to_numpy()[ca]
+    own = ((owner == SPOT) | (owner == nodes["party"].to_numpy()[na])
+           | (nodes["kind"] == "row").to_numpy()[na])
+    has_own = np.zeros(len(cargo), dtype=bool)
+    has_own[ca[own]] = True
+    only_coop = cargo["has_arc"].to_numpy() & ~has_own
+    cargo.loc[only_coop, "cancel_usd_per_mmbtu"] = 0.0
+    return int(only_coop.sum())
 
 
 def party_list(md) -> list[str]:

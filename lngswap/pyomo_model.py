@@ -36,7 +36,7 @@ def to_pyomo(lp: LinearProgram, form: StandardForm) -> pyo.ConcreteModel:
             s, e = a.indptr[r], a.indptr[r + 1]
             expr = sum(float(v) * cols[j] for j, v in zip(a.indices[s:e], a.data[s:e],
                                                           strict=True))
-            if s == e:
+            if s == e or not (np.isfinite(lo) or np.isfinite(hi)):  # empty or free row
                 return pyo.Constraint.Skip
             return (None if not np.isfinite(lo) else float(lo), expr,
                     None if not np.isfinite(hi) else float(hi))

@@ -146,6 +146,9 @@ def inventory_table(md: ModelData, lp: LinearProgram, out: Outcome) -> pd.DataFr
     np.add.at(arr, arcs["node"].to_numpy() * D + arcs["arrival_day"].to_numpy(),
               x * vol * arcs["delivered_share"].to_numpy())
     arr += md.inflow.ravel()
+    oi = lp.vars["at_sea_overflow"].index
+    np.subtract.at(arr, oi["node"].to_numpy() * D + oi["day"].to_numpy(),
+                   values(lp, out, "at_sea_overflow"))
     below = np.zeros(N * D)
     bi = lp.vars["below_floor"].index
     below[bi["node"].to_numpy() * D + bi["day"].to_numpy()] = values(lp, out, "below_floor")
@@ -230,6 +233,7 @@ def cost_breakdown(md: ModelData, lp: LinearProgram, out: Outcome) -> dict[str, 
         "floor_penalty_usd": parts.get("below_floor", 0.0),
         "storage_target_penalty_usd": parts.get("ugs_short", 0.0),
         "storage_cycling_usd": parts.get("inject", 0.0),
+        "at_sea_overflow_usd": parts.get("at_sea_overflow", 0.0),
         "row_sales_value_usd": -parts.get("row_sale", 0.0),
         "end_stock_value_usd": -(parts.get("end_stock", 0.0) + parts.get("end_ugs", 0.0)),
     }

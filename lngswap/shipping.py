@@ -3,7 +3,8 @@
 Voyage days = ceil(distance / (speed x 24)); a ship is busy for a round trip of
 2 x voyage + port days. The day a cargo crosses a passage is its load day plus the sailing
 time to that point of the route. A route whose passage is closed on that day is not offered;
-among the open routes of a cargo to a node, those beaten on both arrival and cost are pruned.
+among the open routes of a cargo to a node, one beaten on cost by a route arriving the same day
+is pruned.
 """
 
 from __future__ import annotations
@@ -82,14 +83,15 @@ def _explode_passages(r: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_arcs(pairs: pd.DataFrame, cargo: pd.DataFrame, nodes: pd.DataFrame,
-               routes: pd.DataFrame, route_passages: pd.DataFrame, cal: Calendar, events: list
-               ) -> tuple[pd.DataFrame, pd.DataFrame, dict, np.ndarray]:
+               routes: pd.DataFrame, route_passages: pd.DataFrame, cal: Calendar, events: list,
+               prune: bool = True, capped: set[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict, np.ndarray]:
     """Arcs for eligible (cargo, node) pairs: every open, non-dominated route arriving in time.
 
     `pairs` has integer columns `cargo` and `node` (rows of `cargo` and `nodes`) plus any flags
     to carry along. Returns (arcs, crossings, counts): crossings has one row per (arc,
     passage) with the crossing `day`; counts says how many candidate arcs each pruning removed;
-    cut_off lists the cargoes every one of whose routes crosses a closed passage.
+    cut_off lists the cargoes every one of whose routes crosses a closed passage. `capped`
+    names the passages with a transit cap (their routes never prune others).
     """
     p = pairs.copy()
     p["port"] = cargo["port"].to_numpy()[p["cargo"].to_numpy()]
@@ -110,16 +112,26 @@ def build_arcs(pairs: pd.DataFrame, cargo: pd.DataFrame, nodes: pd.DataFrame,
     open_any = (~a["blocked_by_closure"]).groupby(a["cargo"]).any()
     cut_off = open_any.index[~open_any.to_numpy()].to_numpy()
 
-    # Pareto pruning among open routes of one (cargo, node): keep a route only if no other
-    # open route arrives no later at no higher cost.
+    # Among the open routes of one (cargo, node), drop a route when another arrives the same
+    # day at no higher cost. (A route arriving earlier does not prune a later one: tank space
+    # can make the later arrival worth more.) A route through a passage with a transit cap
+    # never prunes another: the cap may be what sends cargoes the long way.
+    capped_passages = set(capped) if capped is not None else set()
+    through_cap = np.zeros(len(a), dtype=bool)
+    if capped_passages:
+        through_cap[x.loc[x["passage"].isin(sorted(capped_passages)), "arc"].to_numpy()] = True
+    a["_rank_cost"] = np.where(through_cap, np.inf, a["freight_usd_per_mmbtu"].to_numpy())
     a = a.sort_values(["cargo", "node", "blocked_by_closure", "voyage_days",
                        "freight_usd_per_mmbtu", "route_id"], kind="stable")
-    keys = ["cargo", "node", "blocked_by_closure"]
-    best = a.groupby(keys, sort=False)["freight_usd_per_mmbtu"].cummin()
+    keys = ["cargo", "node", "blocked_by_closure", "voyage_days"]
+    best = a.groupby(keys, sort=False)["_rank_cost"].cummin()
     prev_best = best.groupby([a[k] for k in keys], sort=False).shift(1)
     dominated = prev_best.notna() & (a["freight_usd_per_mmbtu"] >= prev_best - 1e-12)
+    if not prune:
+        dominated[:] = False
     counts["dominated_route"] = int((dominated & ~a["blocked_by_closure"]).sum())
-    a = a[~dominated & ~a["blocked_by_closure"]].drop(columns="blocked_by_closure")
+    a = a[~dominated & ~a["blocked_by_closure"]].drop(columns=["blocked_by_closure",
+                                                               "_rank_cost"])
     a = a.sort_values(["cargo", "node", "route_id"], kind="stable").reset_index()
     old_to_new = pd.Series(np.arange(len(a)), index=a["index"].to_numpy())
     a = a.drop(columns="index")
