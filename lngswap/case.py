@@ -67,6 +67,9 @@ class Economics(Strict):
     """Cost parameters that are policy or modelling choices rather than data."""
 
     regas_usd_per_mmbtu: float = Field(0.40, ge=0, description="Regasification tariff.")
+    des_diversion_fee_usd_per_mmbtu: float = Field(
+        1.0, ge=0, description="Share of the margin paid to the seller when a DES cargo is "
+        "diverted to another buyer (destination clauses need the seller's consent).")
     end_stock_value_usd_per_mmbtu: float = Field(
         10.5, ge=0, description="Value of stock left at the end, up to its starting level, so the "
         "model does not empty tanks on the last day.")

@@ -2,11 +2,12 @@ r"""The LP, family by family: each function declares one family with its equatio
 
 Notation: c cargo, a arc (cargo, node, route), n import node, m market, k tier or step,
 z storage zone, d day. Energy in TBtu, money in million USD, so duals of balances are in
-USD/MMBtu. V_c cargo energy, \delta_a delivered share after boil-off, A_c availability.
+USD/MMBtu. V_c cargo energy, \delta_a delivered share after boil-off, A_c availability,
+\eta_a the diversion fee on a DES cargo diverted to the rest of the world.
 
 .. math::
 
-    \min \sum_a V_c (p_c + f_a) x_a + \sum_c V_c q_c u_c + \sum_{n,d} r\, s^{out}_{nd}
+    \min \sum_a V_c (p_c + f_a + \eta_a) x_a + \sum_c V_c q_c u_c + \sum_{n,d} r\, s^{out}_{nd}
          + \sum_{m,k,d} \pi_k e_{mkd} + \phi \sum_{n,d} b_{nd} + \psi \sum_{z,t} g^{-}_{zt}
          + \kappa \sum_{z,d} i_{zd} - \sum_{m,k,d} w_k q_{mkd} - \nu (\sum_n h_n + \sum_z h_z)
 """
@@ -58,10 +59,13 @@ def declare_variables(lp: LinearProgram, md: ModelData) -> dict[str, VarBlock]:
     ca = arcs["cargo"].to_numpy()
     v: dict[str, VarBlock] = {}
     # x_a: share of cargo c(a) sent on arc a
+    diverted = (arcs["diverted"].to_numpy(dtype=bool) if "diverted" in arcs
+                else np.zeros(len(arcs), dtype=bool))
     v["ship"] = lp.var("ship", arcs[["cargo", "node", "route"]],
                        ub=cargo["avail"].to_numpy()[ca],
                        cost=vol[ca] * (cargo["price_usd_per_mmbtu"].to_numpy()[ca]
-                                       + arcs["freight_usd_per_mmbtu"].to_numpy()))
+                                       + arcs["freight_usd_per_mmbtu"].to_numpy()
+                                       + eco.des_diversion_fee_usd_per_mmbtu * diverted))
     live = cargo.index[cargo["has_arc"]].to_numpy()
     # u_c: share of cargo c not lifted (cancelled, or take-or-pay paid for nothing)
     v["unlifted"] = lp.var("unlifted", pd.DataFrame({"cargo": live}),

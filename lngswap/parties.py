@@ -3,8 +3,8 @@
 Cooperation modes (the case's `cooperation:`), which bracket what an agreement can achieve:
 
 - isolated: a contracted cargo serves its owner's nodes; an FOB cargo may also be resold to
-  the rest of the world (a DES cargo may not: its destination clause holds); spot cargoes
-  go anywhere.
+  the rest of the world, a DES cargo only diverted there with the seller's consent, for a
+  share of the margin (its destination clause); spot cargoes go anywhere.
 - swaps: as isolated, plus the nodes of the owner's swap partners (the swap ledger then
   makes the borrower repay; see `swaps.py`).
 - pooled: every party's cargo may serve every node (the cooperative upper bound).
@@ -72,10 +72,12 @@ def eligible_pairs(cargo: pd.DataFrame, nodes: pd.DataFrame, cooperation: str,
     c_idx, n_idx = np.meshgrid(np.arange(len(cargo)), np.arange(len(nodes)), indexing="ij")
     c_idx, n_idx = c_idx.ravel(), n_idx.ravel()
     o, p = owner[c_idx], party[n_idx]
-    # a DES cargo is delivered to its buyer's terminals (destination clause); an FOB cargo
-    # may also be resold to the rest of the world
-    resale = is_row[n_idx] & (cargo["destination"].to_numpy()[c_idx] != "DES")
-    own = (o == SPOT) | (o == p) | resale
+    # an FOB cargo may be resold to the rest of the world; a DES cargo only by diversion, with
+    # the seller's consent and a share of the margin (`economics.des_diversion_fee`)
+    des = cargo["destination"].to_numpy()[c_idx] == "DES"
+    resale = is_row[n_idx] & ~des
+    diverted = is_row[n_idx] & des & (o != p) & (o != SPOT)
+    own = (o == SPOT) | (o == p) | resale | diverted
     ok = own.copy() if cooperation != "pooled" else np.ones_like(own)
     swap = np.zeros_like(own)
     if cooperation == "swaps" and partners:
@@ -85,6 +87,7 @@ def eligible_pairs(cargo: pd.DataFrame, nodes: pd.DataFrame, cooperation: str,
     out = pd.DataFrame({"cargo": c_idx[ok], "node": n_idx[ok]})
     out["lender"] = np.where(swap[ok], o[ok], "")
     out["borrower"] = np.where(swap[ok], p[ok], "")
+    out["diverted"] = diverted[ok]
     return out
 
 

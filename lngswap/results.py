@@ -103,6 +103,7 @@ def schedule_table(md: ModelData, x: np.ndarray) -> pd.DataFrame:
         "freight_usd": np.round(vol * a["freight_usd_per_mmbtu"].to_numpy(), 2),
         "lender": a["lender"].to_numpy() if "lender" in a else "",
         "borrower": a["borrower"].to_numpy() if "borrower" in a else "",
+        "diverted": a["diverted"].to_numpy(dtype=bool) if "diverted" in a else False,
         "status": "planned",
     })
     sch = pd.concat([_at_sea_rows(md), sch], ignore_index=True)
@@ -132,7 +133,7 @@ def _at_sea_rows(md: ModelData) -> pd.DataFrame:
         "price_usd_per_mmbtu": info["price_usd_per_mmbtu"].to_numpy(),
         "purchase_usd": np.round(vol * info["price_usd_per_mmbtu"].to_numpy(), 2),
         "freight_usd": np.round(vol * info["freight_usd_per_mmbtu"].to_numpy(), 2),
-        "lender": "", "borrower": "", "status": "at-sea",
+        "lender": "", "borrower": "", "diverted": False, "status": "at-sea",
     })
 
 
