@@ -46,7 +46,7 @@ def manifest(case, results: Results, hashes: dict[str, str], options: dict) -> d
 
 
 def _csv(df: pd.DataFrame, path: Path) -> None:
-    df.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+    df.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
 
 
 def write_run(out_dir: Path, results: Results, man: dict) -> Path:
