@@ -1,10 +1,12 @@
 """Benchmarks by phase: `python -m benchmarks [--sizes ...] [--cases ...] [--swap-terms]
-[--peers] [--quick] [--out FILE.json]`.
+[--peers] [--highs-methods] [--quick] [--repeat N] [--out FILE.json]`.
 
 Each record runs in its own child process, so its peak memory is its own. Records: one per
-instance and method (`lngswap`; with `--peers` also `pyomo-highs` and `linopy`), with model
-size, phase timings, HiGHS's own run time, end-to-end time and peak memory. `--quick` runs
-the small synthetic instance only (a smoke test: timings printed, never asserted).
+instance and method (`lngswap`; with `--peers` also `pyomo-highs` and `linopy`; with
+`--highs-methods` one `highs:<setting>` record per HiGHS setting of `SETTINGS`), with model
+size, phase timings (medians of `--repeat` runs), HiGHS's own run time, end-to-end time and
+peak memory. `--quick` runs the small synthetic instance once (a smoke test: timings
+printed, never asserted).
 """
 
 from __future__ import annotations
@@ -20,6 +22,16 @@ from lngswap.paths import bundled_models_dir
 
 PEERS = ("pyomo-highs", "linopy")
 SWAP_VARIANTS = 20
+#: HiGHS settings compared by `--highs-methods`, as case overrides of the `solver:` block.
+SETTINGS: dict[str, list[str]] = {
+    "dual": [],
+    "primal": ["solver.simplex_strategy=4"],
+    "dual-presolve-off": ["solver.presolve=off"],
+    "dual-2-threads": ["solver.threads=2", "solver.simplex_strategy=2"],
+    "ipm-crossover": ["solver.solver=ipm"],
+    "ipm-crossover-2-threads": ["solver.solver=ipm", "solver.threads=2"],
+    "pdlp": ["solver.solver=pdlp"],
+}
 
 
 def _one(spec: dict) -> dict:
@@ -27,7 +39,7 @@ def _one(spec: dict) -> dict:
     from benchmarks.measure import time_ours
     from benchmarks.synthetic import SIZES, write_instance
 
-    inst, method = spec["instance"], spec["method"]
+    inst, method, repeat = spec["instance"], spec["method"], int(spec.get("repeat", 1))
     sets: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         if inst.startswith("synthetic-"):
@@ -40,10 +52,15 @@ def _one(spec: dict) -> dict:
             path = bundled_models_dir() / f"{inst.removeprefix('case-')}.yaml"
             sets = ["foresight=perfect"]  # one LP per record: time the solve, not two
         if method == "lngswap":
-            return time_ours(path, inst, sets)
+            return time_ours(path, inst, sets, repeat=repeat)
+        if method.startswith("highs:"):
+            extra = SETTINGS[method.removeprefix("highs:")]
+            sets += [f"solver.time_limit_s={spec.get('time_limit', 1800)}", *extra]
+            return time_ours(path, inst, sets, write=False, repeat=repeat, method=method)
         from benchmarks.peers import time_linopy, time_pyomo
 
-        return (time_pyomo if method == "pyomo-highs" else time_linopy)(path, inst, sets)
+        peer = time_pyomo if method == "pyomo-highs" else time_linopy
+        return peer(path, inst, sets, repeat=repeat)
 
 
 def run_child(spec: dict, timeout: float) -> dict:
@@ -58,28 +75,60 @@ def run_child(spec: dict, timeout: float) -> dict:
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+COLUMNS = [("instance", 18, "s"), ("method", 24, "s"), ("variables", 9, ",d"),
+           ("nonzeros", 9, ",d"), ("index_s", 7, ".3f"), ("lp_s", 7, ".3f"),
+           ("build_s", 7, ".3f"), ("handover_s", 8, ".3f"), ("highs_s", 8, ".2f"),
+           ("loadback_s", 8, ".3f"), ("e2e_s", 8, ".2f"), ("ratio_e2e_highs", 6, ".3f"),
+           ("overhead_us_per_var", 6, ".2f"), ("peak_rss_mib", 6, ".0f"),
+           ("objective_rel_diff", 8, ".1e")]
+
+
+def compare_objectives(records: list[dict]) -> None:
+    """Add each record's relative objective difference from lngswap's on the same instance."""
+    ours = {r["instance"]: r.get("objective") for r in records if r.get("method") == "lngswap"}
+    for r in records:
+        ref = ours.get(r.get("instance"))
+        if r.get("objective") is not None and ref is not None and r.get("method") != "lngswap":
+            r["objective_rel_diff"] = abs(r["objective"] - ref) / max(1.0, abs(ref))
+
+
 def table(records: list[dict]) -> str:
     """A fixed-width table of the records."""
-    cols = [("instance", 20, "s"), ("method", 12, "s"), ("variables", 10, "d"),
-            ("nonzeros", 10, "d"), ("build_s", 8, ".3f"), ("handover_s", 10, ".3f"),
-            ("highs_s", 8, ".3f"), ("e2e_s", 8, ".3f"), ("ratio_e2e_highs", 7, ".3f"),
-            ("overhead_us_per_var", 8, ".2f"), ("peak_rss_mib", 9, ".0f")]
-    head = " ".join(f"{c[:w]:>{w}}" for c, w, _ in cols)
+    head = " ".join(f"{c.removesuffix('_s')[:w]:>{w}}" for c, w, _ in COLUMNS)
     lines = [head, "-" * len(head)]
     for r in records:
         if "error" in r:
-            lines.append(f"{r['instance']:>20} {r['method']:>12} error: {r['error'][:60]}")
+            lines.append(f"{r['instance']:>18} {r['method']:>24} error: {r['error'][:60]}")
             continue
         if r["instance"] == "swap-terms":
-            lines.append(f"{'swap-terms':>20} {'lngswap':>12} {r['variants']} variants in "
-                         f"{r['total_s']:.2f} s = {r['total_s'] / r['cold_solve_s']:.2f} x one "
-                         f"cold solve ({r['cold_solve_s']:.2f} s)")
+            lines.append(f"{'swap-terms':>18} {'lngswap':>24} {r['variables']:>9,} "
+                         f"{r['variants']} variants in {r['total_s']:.2f} s = "
+                         f"{r['total_s'] / r['cold_solve_s']:.2f} x one cold solve "
+                         f"({r['cold_solve_s']:.2f} s); {r['total_s'] / r['variants']:.2f} s "
+                         "per variant")
             continue
         cells = []
-        for c, w, f in cols:
+        for c, w, f in COLUMNS:
             v = r.get(c)
             cells.append(f"{'' if v is None else format(v, f):>{w}}")
         lines.append(" ".join(cells))
+    return "\n".join(lines)
+
+
+def registry() -> str:
+    """The registered instances: synthetic sizes (with their scale) and bundled cases."""
+    from benchmarks.synthetic import SIZES
+
+    lines = ["synthetic (seeded; --sizes):"]
+    for k, z in SIZES.items():
+        lines.append(f"  synthetic-{k:<7} {z.sources} sources, {z.core_markets} core markets x "
+                     f"{z.nodes_per_market} terminals + {z.row_markets} rest-of-world, "
+                     f"{z.days} days, about {z.approx_variables:,} variables")
+    lines.append("cases (--cases NAME runs models/NAME.yaml): "
+                 + ", ".join(sorted(p.stem for p in bundled_models_dir().glob("*.yaml")
+                                    if not p.stem.startswith("swap-terms"))))
+    lines.append("swap-terms (--swap-terms): the default year with the JP-KR agreement, "
+                 f"{SWAP_VARIANTS} term variants re-solved in place")
     return "\n".join(lines)
 
 
@@ -89,25 +138,40 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cases", default="", help="bundled cases, e.g. base,hormuz-2026")
     p.add_argument("--swap-terms", action="store_true", help="time 20 warm-started variants")
     p.add_argument("--peers", action="store_true", help="also Pyomo (appsi_highs) and linopy")
+    p.add_argument("--highs-methods", action="store_true",
+                   help="also each HiGHS setting of SETTINGS (dual, primal, IPM, PDLP, ...)")
+    p.add_argument("--repeat", type=int, default=3,
+                   help="runs per record, medians reported (large: always 1)")
+    p.add_argument("--time-limit", type=float, default=1800.0,
+                   help="HiGHS time limit of each --highs-methods run (s)")
     p.add_argument("--quick", action="store_true", help="small synthetic only (CI smoke)")
     p.add_argument("--out", type=Path, help="write the records as JSON")
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds per record")
+    p.add_argument("--list", action="store_true", help="list the registered instances")
     p.add_argument("--one", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     if a.one:
         print(json.dumps(_one(json.loads(a.one)), default=str))
         return 0
+    if a.list:
+        print(registry())
+        return 0
     sizes = ["small"] if a.quick else [s for s in a.sizes.split(",") if s]
     cases = [] if a.quick else [c for c in a.cases.split(",") if c]
     instances = [f"synthetic-{s}" for s in sizes] + [f"case-{c}" for c in cases]
     methods = ["lngswap", *(PEERS if a.peers else ())]
-    specs = [{"instance": i, "method": m} for i in instances for m in methods]
+    if a.highs_methods and not a.quick:
+        methods += [f"highs:{k}" for k in SETTINGS if k != "dual"]
+    specs = [{"instance": i, "method": m, "time_limit": a.time_limit,
+              "repeat": 1 if a.quick or i == "synthetic-large" else a.repeat}
+             for i in instances for m in methods]
     if a.swap_terms and not a.quick:
         specs.append({"instance": "swap-terms", "method": "lngswap"})
     records = []
     for spec in specs:
         print(f"running {spec['instance']} / {spec['method']} ...", file=sys.stderr, flush=True)
         records.append(run_child(spec, a.timeout))
+    compare_objectives(records)
     print(table(records))
     if a.out:
         a.out.parent.mkdir(parents=True, exist_ok=True)

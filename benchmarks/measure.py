@@ -2,14 +2,18 @@
 
 Phases: data load, index building, LP build (blocks and sparse matrix), hand-over to HiGHS,
 HiGHS's own run time (its clock), solution load-back, result extraction and writing.
-`e2e_s` runs from the start of index building (inputs already loaded) to the solution back
-in Python, the figure compared with HiGHS's own time.
+`e2e_s` runs from the start of index building (the dataset already loaded) to the solution
+back in Python as numpy arrays: the figure compared with HiGHS's own time. The model is built
+and solved `repeat` times from scratch (a fresh HiGHS instance each time) and each figure is
+the median over the repeats, since the machine is shared and single timings are noisy.
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -24,6 +28,9 @@ from lngswap.formulation import build_lp
 from lngswap.highs_backend import HighsSession, highs_options
 from lngswap.indices import build_model_data
 
+PHASES = ("load_s", "index_s", "lp_s", "handover_s", "highs_s", "highs_wall_s", "loadback_s",
+          "e2e_s")
+
 
 def peak_rss_mib() -> float:
     """Peak resident memory of this process so far (MiB)."""
@@ -32,57 +39,87 @@ def peak_rss_mib() -> float:
 
 
 def machine() -> dict:
-    import os
+    """The machine and versions a record was measured with."""
+    from importlib import metadata
 
+    def version(pkg: str) -> str:
+        try:
+            return metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = float("nan")
     return {"python": platform.python_version(), "machine": platform.machine(),
-            "cpus": os.cpu_count(), "system": platform.system()}
+            "system": platform.system(), "cpus": os.cpu_count(),
+            "load_average_1min": round(load, 2),
+            **{p: version(p) for p in ("highspy", "numpy", "scipy", "pandas", "pyomo",
+                                       "linopy")}}
+
+
+def median_of(runs: list[dict]) -> dict:
+    """Median of each phase over the runs."""
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
 
 def time_ours(case_path: Path, instance: str, sets: list[str] | None = None,
-              write: bool = True) -> dict:
-    """Run lngswap's own path on a case and return a benchmark record."""
-    t = {}
-    t0 = time.perf_counter()
-    case = lngswap.load_case(case_path, sets or [])
-    ds = load_dataset(case.dataset)
-    t["load_s"] = time.perf_counter() - t0
+              write: bool = True, repeat: int = 1, method: str = "lngswap") -> dict:
+    """Run lngswap's own path on a case `repeat` times and return a benchmark record."""
+    runs: list[dict] = []
+    for _ in range(max(1, repeat)):
+        t = {}
+        t0 = time.perf_counter()
+        case = lngswap.load_case(case_path, sets or [])
+        ds = load_dataset(case.dataset)
+        t["load_s"] = time.perf_counter() - t0
 
-    t1 = time.perf_counter()
-    md = build_model_data(case, ds, swap_partners(case))
-    apply_extensions(md, ds)
-    t2 = time.perf_counter()
-    lp = build_lp(md)
-    form = lp.matrices()
-    t3 = time.perf_counter()
-    t["index_s"], t["lp_s"] = t2 - t1, t3 - t2
-    opts = highs_options(case.solver)
-    session = HighsSession(form, opts)
-    out = session.solve()
-    t_back = time.perf_counter()
-    t["handover_s"] = out.handover_s
-    t["highs_s"] = out.highs_s
-    t["highs_wall_s"] = out.run_wall_s
-    t["loadback_s"] = out.loadback_s
-    e2e = t_back - t1
+        t1 = time.perf_counter()
+        md = build_model_data(case, ds, swap_partners(case))
+        apply_extensions(md, ds)
+        t2 = time.perf_counter()
+        lp = build_lp(md)
+        form = lp.matrices()
+        t3 = time.perf_counter()
+        t["index_s"], t["lp_s"] = t2 - t1, t3 - t2
+        opts = highs_options(case.solver)
+        session = HighsSession(form, opts)
+        out = session.solve()
+        t["e2e_s"] = time.perf_counter() - t1
+        t["handover_s"] = out.handover_s
+        t["highs_s"] = out.highs_s
+        t["highs_wall_s"] = out.run_wall_s
+        t["loadback_s"] = out.loadback_s
+        t["iterations"] = out.iterations
+        t["objective"] = out.objective
+        runs.append(t)
+        del session
 
-    built = Built(md, lp, form, {"load": t["load_s"], "index": t["index_s"], "build": t["lp_s"]})
-    t4 = time.perf_counter()
-    res = extract(built, out)
-    t["extract_s"] = time.perf_counter() - t4
+    med = median_of(runs)
+    built = Built(md, lp, form, {"load": med["load_s"], "index": med["index_s"],
+                                 "build": med["lp_s"]})
+    if out.status.value != "optimal":  # e.g. a HiGHS setting that hit its time limit
+        write = False
+    else:
+        t4 = time.perf_counter()
+        res = extract(built, out)
+        med["extract_s"] = time.perf_counter() - t4
     if write:
         with tempfile.TemporaryDirectory() as tmp:
             t5 = time.perf_counter()
             write_run(Path(tmp) / "run", res, manifest(case, res, ds.hashes, opts))
-            t["write_s"] = time.perf_counter() - t5
+            med["write_s"] = time.perf_counter() - t5
     m, n = form.shape
+    e2e, highs = med["e2e_s"], med["highs_s"]
     return {
-        "instance": instance, "method": "lngswap",
+        "instance": instance, "method": method,
         "variables": int(n), "constraints": int(m), "nonzeros": int(form.a.nnz),
-        "build_s": t["index_s"] + t["lp_s"], **t, "e2e_s": e2e,
-        "ratio_e2e_highs": e2e / out.highs_s if out.highs_s else None,
-        "overhead_us_per_var": (e2e - out.highs_s) / n * 1e6,
-        "objective": out.objective, "status": out.status.value,
-        "iterations": out.iterations, "peak_rss_mib": peak_rss_mib(),
+        "build_s": med["index_s"] + med["lp_s"], **med,
+        "ratio_e2e_highs": e2e / highs if highs else None,
+        "overhead_us_per_var": (e2e - highs) / n * 1e6,
+        "repeats": len(runs), "runs": runs,
+        "status": out.status.value, "peak_rss_mib": peak_rss_mib(),
         "highs_options": opts, "coefficient_ranges": form.coefficient_ranges(),
         "pruning": md.counts, "machine": machine(),
     }

@@ -16,7 +16,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 import lngswap
-from benchmarks.measure import machine, peak_rss_mib
+from benchmarks.measure import machine, median_of, peak_rss_mib
 from lngswap.dataset import load_dataset
 from lngswap.extensions import apply_extensions, swap_partners
 from lngswap.formulation import build_lp
@@ -35,28 +35,44 @@ def _blocks(case_path: Path, sets: list[str] | None):
     return case, lp, form, time.perf_counter() - t0, t0
 
 
-def time_pyomo(case_path: Path, instance: str, sets: list[str] | None = None) -> dict:
-    """Pyomo rules over the same blocks, solved through appsi_highs."""
-    case, lp, form, idx_s, t0 = _blocks(case_path, sets)
-    t1 = time.perf_counter()
-    m = to_pyomo(lp, form)
-    t2 = time.perf_counter()
-    opt = pyo.SolverFactory("appsi_highs")
-    opt.config.load_solution = False
-    opt.highs_options = {"random_seed": 0, "threads": 1, "presolve": "on"}
-    res = opt.solve(m)
-    t3 = time.perf_counter()
-    m.solutions.load_from(res)
-    _ = np.array([v.value for v in m.component_data_objects(pyo.Var)])
-    t4 = time.perf_counter()
-    highs_s = float(opt._solver_model.getRunTime())
-    return _record(instance, "pyomo-highs", form, build_s=idx_s + (t2 - t1),
-                   handover_s=(t3 - t2) - highs_s, highs_s=highs_s, e2e_s=t4 - t0,
-                   objective=float(pyo.value(m.objective)))
+def time_pyomo(case_path: Path, instance: str, sets: list[str] | None = None,
+               repeat: int = 1) -> dict:
+    """Pyomo rules over the same blocks, solved through appsi_highs (median of `repeat`)."""
+    runs = []
+    for _ in range(max(1, repeat)):
+        case, lp, form, idx_s, t0 = _blocks(case_path, sets)
+        t1 = time.perf_counter()
+        m = to_pyomo(lp, form)
+        t2 = time.perf_counter()
+        opt = pyo.SolverFactory("appsi_highs")
+        opt.config.load_solution = False
+        opt.highs_options = {"random_seed": int(case.solver.random_seed),
+                             "threads": int(case.solver.threads),
+                             "presolve": case.solver.presolve}
+        res = opt.solve(m)
+        t3 = time.perf_counter()
+        m.solutions.load_from(res)
+        _ = np.array([v.value for v in m.component_data_objects(pyo.Var)])
+        t4 = time.perf_counter()
+        highs_s = float(opt._solver_model.getRunTime())
+        runs.append({"build_s": idx_s + (t2 - t1), "handover_s": (t3 - t2) - highs_s,
+                     "highs_s": highs_s, "loadback_s": t4 - t3, "e2e_s": t4 - t0,
+                     "objective": float(pyo.value(m.objective))})
+        del m, opt, res
+    return _record(instance, "pyomo-highs", form, runs)
 
 
-def time_linopy(case_path: Path, instance: str, sets: list[str] | None = None) -> dict:
-    """The same blocks as a linopy model, solved with HiGHS."""
+def time_linopy(case_path: Path, instance: str, sets: list[str] | None = None,
+                repeat: int = 1) -> dict:
+    """The same blocks as a linopy model, solved with HiGHS (median of `repeat`)."""
+    runs = []
+    for _ in range(max(1, repeat)):
+        runs.append(_linopy_once(case_path, sets))
+    return _record(instance, "linopy", runs[-1].pop("_form"), [
+        {k: v for k, v in r.items() if k != "_form"} for r in runs])
+
+
+def _linopy_once(case_path: Path, sets: list[str] | None) -> dict:
     import linopy
     import xarray as xr
 
@@ -99,20 +115,23 @@ def time_linopy(case_path: Path, instance: str, sets: list[str] | None = None) -
     m.add_objective(linopy.LinearExpression(
         xr.Dataset({"coeffs": (["_term"], form.cost), "vars": (["_term"], col_label)}), m))
     t2 = time.perf_counter()
-    status, _ = m.solve("highs", random_seed=0, threads=1, presolve="on",
+    status, _ = m.solve("highs", random_seed=int(case.solver.random_seed),
+                        threads=int(case.solver.threads), presolve=case.solver.presolve,
                         output_flag=False)
     t3 = time.perf_counter()
     highs_s = float(m.solver_model.getRunTime()) if m.solver_model is not None else t3 - t2
-    return _record(instance, "linopy", form, build_s=idx_s + (t2 - t1),
-                   handover_s=(t3 - t2) - highs_s, highs_s=highs_s, e2e_s=t3 - t0,
-                   objective=float(m.objective.value) + form.offset, status=status)
+    return {"build_s": idx_s + (t2 - t1), "handover_s": (t3 - t2) - highs_s,
+            "highs_s": highs_s, "e2e_s": t3 - t0,
+            "objective": float(m.objective.value) + form.offset, "status": status,
+            "_form": form}
 
 
-def _record(instance: str, method: str, form, **fig) -> dict:
+def _record(instance: str, method: str, form, runs: list[dict]) -> dict:
     m, n = form.shape
+    med = median_of([{k: v for k, v in r.items() if k != "status"} for r in runs])
     rec = {"instance": instance, "method": method, "variables": int(n), "constraints": int(m),
-           "nonzeros": int(form.a.nnz), **fig, "peak_rss_mib": peak_rss_mib(),
-           "machine": machine()}
+           "nonzeros": int(form.a.nnz), **med, "repeats": len(runs), "runs": runs,
+           "peak_rss_mib": peak_rss_mib(), "machine": machine()}
     rec["ratio_e2e_highs"] = rec["e2e_s"] / rec["highs_s"] if rec["highs_s"] else None
     rec["overhead_us_per_var"] = (rec["e2e_s"] - rec["highs_s"]) / n * 1e6
     return rec

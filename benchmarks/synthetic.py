@@ -27,15 +27,16 @@ class Size:
     nodes_per_market: int
     row_markets: int
     days: int
+    approx_variables: int = 0
 
 
 SIZES = {
     "small": Size("small", sources=8, core_markets=3, nodes_per_market=3, row_markets=2,
-                  days=90),
+                  days=90, approx_variables=10_000),
     "medium": Size("medium", sources=18, core_markets=6, nodes_per_market=3, row_markets=4,
-                   days=365),
-    "large": Size("large", sources=60, core_markets=10, nodes_per_market=8, row_markets=4,
-                  days=365),
+                   days=365, approx_variables=130_000),
+    "large": Size("large", sources=60, core_markets=12, nodes_per_market=9, row_markets=4,
+                  days=365, approx_variables=990_000),
 }
 
 

@@ -10,7 +10,8 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
+from pathlib import Path
 
 import highspy
 import numpy as np
@@ -18,7 +19,7 @@ import numpy as np
 from lngswap.lp import StandardForm
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Typed solver outcome."""
 
     OPTIMAL = "optimal"
@@ -82,7 +83,7 @@ def _quiet_highs() -> highspy.Highs:
     sys.stdout.flush()
     saved = os.dup(1)
     try:
-        with open(os.devnull, "w") as null:
+        with Path(os.devnull).open("w") as null:
             os.dup2(null.fileno(), 1)
             h = highspy.Highs()
     finally:
@@ -90,6 +91,18 @@ def _quiet_highs() -> highspy.Highs:
         os.close(saved)
     h.setOptionValue("output_flag", False)
     return h
+
+
+COLWISE = 1  # HiGHS MatrixFormat::kColwise
+MINIMIZE = 1  # HiGHS ObjSense::kMinimize
+
+
+def _f64(x: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(x, dtype=np.float64)
+
+
+def _i32(x: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(x, dtype=np.int32)
 
 
 class HighsSession:
@@ -101,21 +114,17 @@ class HighsSession:
         self.options = dict(options)
         for k, val in self.options.items():
             self.h.setOptionValue(k, val)
-        lp = highspy.HighsLp()
         m, n = form.shape
-        lp.num_col_, lp.num_row_ = n, m
-        lp.col_cost_ = form.cost
-        lp.col_lower_ = form.col_lo
-        lp.col_upper_ = form.col_hi
-        lp.row_lower_ = form.row_lo
-        lp.row_upper_ = form.row_hi
-        lp.offset_ = form.offset
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = form.a.indptr
-        lp.a_matrix_.index_ = form.a.indices
-        lp.a_matrix_.value_ = form.a.data
-        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, m
-        self.h.passModel(lp)
+        a = form.a
+        # arrays go straight into HiGHS's own copy: the index arrays are int32 already (scipy
+        # uses int32 below 2**31 nonzeros), so no intermediate Python objects are made
+        status = self.h.passModel(
+            int(n), int(m), int(a.nnz), COLWISE, MINIMIZE, float(form.offset),
+            _f64(form.cost), _f64(form.col_lo), _f64(form.col_hi), _f64(form.row_lo),
+            _f64(form.row_hi), _i32(a.indptr), _i32(a.indices), _f64(a.data),
+            np.zeros(n, dtype=np.int32))
+        if status == highspy.HighsStatus.kError:
+            raise ValueError(f"HiGHS rejected the model ({m} rows, {n} columns)")
         self.handover_s = time.perf_counter() - t0
         self.n, self.m = n, m
 

@@ -12,10 +12,11 @@ Cooperation modes (the case's `cooperation:`), which bracket what an agreement c
 Party accounts split the objective between parties, as linear terms over the LP's variables
 (so the same terms bound each party's cost when mutual benefit is required):
 
-- purchase and freight: the owner of a contracted cargo pays, also when the cargo is resold to
-  the rest of the world or lent under a swap (a swap is repaid in kind, not in money); a spot
-  cargo is paid by the party whose node receives it; under `pooled`, a contracted cargo
-  delivered to another party's node is paid by the receiving party (pooled at cost);
+- purchase, freight and the fee for diverting a DES cargo: the owner of a contracted cargo
+  pays, also when the cargo is resold to the rest of the world or lent under a swap (a swap
+  is repaid in kind, not in money); a spot cargo is paid by the party whose node receives it;
+  under `pooled`, a contracted cargo delivered to another party's node is paid by the
+  receiving party (pooled at cost);
 - unlifted contract cargoes: the owner; regas, floor drawdown, end stock: the node's party;
   unserved demand and storage: the market's party;
 - resales to the rest of the world earn the rest of the world's marginal value on the arrival
@@ -40,6 +41,7 @@ from lngswap.supply import SPOT
 CATEGORIES: dict[str, int] = {
     "purchase_usd": 1,
     "freight_usd": 1,
+    "diversion_fee_usd": 1,
     "unlifted_usd": 1,
     "regas_usd": 1,
     "storage_usd": 1,
@@ -196,6 +198,10 @@ def core_accounts(md, blocks: dict, row_price: np.ndarray) -> Accounts:
     acc.add("purchase_usd", "ship", payer, a,
             vol * cargo["price_usd_per_mmbtu"].to_numpy()[ca])
     acc.add("freight_usd", "ship", payer, a, vol * arcs["freight_usd_per_mmbtu"].to_numpy())
+    if "diverted" in arcs:  # a DES cargo diverted to the rest of the world: owner pays the fee
+        div = arcs["diverted"].to_numpy(dtype=bool)
+        acc.add("diversion_fee_usd", "ship", payer[div], a[div],
+                vol[div] * md.case.economics.des_diversion_fee_usd_per_mmbtu)
     resale = contracted & row_node & (owner != node_party)
     if resale.any():
         rpos = pd.Series(np.arange(len(dem.row_markets)), index=dem.row_markets["market"])

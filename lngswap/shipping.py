@@ -82,9 +82,15 @@ def _explode_passages(r: pd.DataFrame) -> pd.DataFrame:
     return t[["route_id", "order", "passage", "offset_nm"]].reset_index(drop=True)
 
 
+def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """`df.sort_values(keys, kind="stable")` for numeric keys, by one numpy lexsort."""
+    return df.iloc[np.lexsort([df[k].to_numpy() for k in reversed(keys)])]
+
+
 def build_arcs(pairs: pd.DataFrame, cargo: pd.DataFrame, nodes: pd.DataFrame,
                routes: pd.DataFrame, route_passages: pd.DataFrame, cal: Calendar, events: list,
-               prune: bool = True, capped: set[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict, np.ndarray]:
+               prune: bool = True, capped: set[str] | None = None
+               ) -> tuple[pd.DataFrame, pd.DataFrame, dict, np.ndarray]:
     """Arcs for eligible (cargo, node) pairs: every open, non-dominated route arriving in time.
 
     `pairs` has integer columns `cargo` and `node` (rows of `cargo` and `nodes`) plus any flags
@@ -121,8 +127,8 @@ def build_arcs(pairs: pd.DataFrame, cargo: pd.DataFrame, nodes: pd.DataFrame,
     if capped_passages:
         through_cap[x.loc[x["passage"].isin(sorted(capped_passages)), "arc"].to_numpy()] = True
     a["_rank_cost"] = np.where(through_cap, np.inf, a["freight_usd_per_mmbtu"].to_numpy())
-    a = a.sort_values(["cargo", "node", "blocked_by_closure", "voyage_days",
-                       "freight_usd_per_mmbtu", "route_id"], kind="stable")
+    a = _sorted(a, ["cargo", "node", "blocked_by_closure", "voyage_days",
+                    "freight_usd_per_mmbtu", "route_id"])
     keys = ["cargo", "node", "blocked_by_closure", "voyage_days"]
     best = a.groupby(keys, sort=False)["_rank_cost"].cummin()
     prev_best = best.groupby([a[k] for k in keys], sort=False).shift(1)
@@ -132,12 +138,14 @@ def build_arcs(pairs: pd.DataFrame, cargo: pd.DataFrame, nodes: pd.DataFrame,
     counts["dominated_route"] = int((dominated & ~a["blocked_by_closure"]).sum())
     a = a[~dominated & ~a["blocked_by_closure"]].drop(columns=["blocked_by_closure",
                                                                "_rank_cost"])
-    a = a.sort_values(["cargo", "node", "route_id"], kind="stable").reset_index()
-    old_to_new = pd.Series(np.arange(len(a)), index=a["index"].to_numpy())
+    a = _sorted(a, ["cargo", "node", "route_id"]).reset_index()
+    new_of_old = np.full(len(shut), -1, dtype=np.int64)  # candidate arc -> kept arc, or -1
+    new_of_old[a["index"].to_numpy()] = np.arange(len(a))
     a = a.drop(columns="index")
-    x = x[x["arc"].isin(old_to_new.index)].copy()
-    x["arc"] = old_to_new.reindex(x["arc"].to_numpy()).to_numpy()
-    x = x.sort_values(["arc", "order"], kind="stable").reset_index(drop=True)
+    xa = new_of_old[x["arc"].to_numpy()]
+    x = x[xa >= 0].copy()
+    x["arc"] = xa[xa >= 0]
+    x = _sorted(x, ["arc", "order"]).reset_index(drop=True)
     a["return_day"] = a["load_day"] + a["rt_days"]
     ints = ["cargo", "node", "load_day", "voyage_days", "rt_days", "arrival_day", "return_day"]
     a = a.astype({c: np.int64 for c in ints})

@@ -56,8 +56,9 @@ def build_cargoes(ds: Dataset, cal: Calendar, events: list, lookback_days: int) 
     cargo = pd.DataFrame(rows, columns=["source", "name", "country", "port", "tags", "load_day",
                                         "contract_row", "spot_cost"])
     cargo = cargo.sort_values(["load_day", "source"], kind="stable").reset_index(drop=True)
-    cargo.insert(0, "cargo_id", [f"{s}-{cal.date_of(d)}" for s, d in
-                                 zip(cargo["source"], cargo["load_day"], strict=True)])
+    dates = cal.date_of(cargo["load_day"].to_numpy())
+    cargo.insert(0, "cargo_id", [f"{s}-{d}" for s, d in
+                                 zip(cargo["source"], dates, strict=True)])
     _dedupe_ids(cargo)
     cargo["volume_tbtu"] = vol_tbtu
     _attach_contract_terms(cargo, con, ds, cal, events, first)
@@ -77,14 +78,20 @@ def _assign(days: np.ndarray, contracts: pd.DataFrame, annual_t: float, cal: Cal
     start = np.array([cal.day(d.date()) for d in contracts["start_date"]])
     end = np.array([cal.day(d.date()) for d in contracts["end_date"]])
     idx = contracts.index.to_numpy()
-    credit = np.zeros(len(share) + 1)
-    shares = np.append(share, max(0.0, 1.0 - share.sum()))
-    for i, d in enumerate(days):
-        active = np.append((start <= d) & (d <= end), True)
-        credit += np.where(active, shares, 0.0)
-        j = int(np.argmax(np.where(active, credit, -np.inf)))
+    k = len(share)
+    shares = np.append(share, max(0.0, 1.0 - share.sum())).tolist()
+    credit = [0.0] * (k + 1)
+    first, last = start.tolist(), end.tolist()
+    # plain floats: a few contracts per source, so a Python loop beats numpy calls per cargo
+    for i, d in enumerate(days.tolist()):
+        j, top = k, -np.inf
+        for q in range(k + 1):
+            if q == k or first[q] <= d <= last[q]:
+                credit[q] += shares[q]
+                if credit[q] > top:  # the first of equal credits wins
+                    j, top = q, credit[q]
         credit[j] -= 1.0
-        out[i] = idx[j] if j < len(share) else -1
+        out[i] = idx[j] if j < k else -1
     return out
 
 
@@ -114,13 +121,18 @@ def _attach_contract_terms(cargo: pd.DataFrame, con: pd.DataFrame, ds: Dataset, 
     day_pos = cargo["load_day"].to_numpy() - first
     price = cargo["spot_cost"].to_numpy(dtype=float).copy()
     cancel = np.zeros(len(cargo))
-    formula = con["price_formula"].to_numpy()
-    for k in np.flatnonzero(is_con):
-        row = con.iloc[j[k]]
-        level = 0.0 if formula[j[k]] == "fixed" else paths[row["index"]][day_pos[k]]
-        price[k] = row["slope"] * level + row["constant_usd_per_mmbtu"]
-        fee = row["cancel_fee_usd_per_mmbtu"]
-        cancel[k] = price[k] if pd.isna(fee) else fee  # empty fee: take-or-pay at full price
+    k = np.flatnonzero(is_con)
+    jk = j[k]
+    fixed = con["price_formula"].to_numpy()[jk] == "fixed"
+    index = con["index"].to_numpy(dtype=object)[jk]
+    level = np.zeros(len(k))
+    for name in sorted(set(index[~fixed])):
+        on = (index == name) & ~fixed
+        level[on] = paths[name][day_pos[k[on]]]
+    price[k] = (con["slope"].to_numpy(dtype=float)[jk] * level
+                + con["constant_usd_per_mmbtu"].to_numpy(dtype=float)[jk])
+    fee = con["cancel_fee_usd_per_mmbtu"].to_numpy(dtype=float)[jk]
+    cancel[k] = np.where(np.isnan(fee), price[k], fee)  # empty fee: take-or-pay at full price
     cargo["price_usd_per_mmbtu"] = np.round(price, 6)
     cargo["cancel_usd_per_mmbtu"] = np.round(cancel, 6)
 

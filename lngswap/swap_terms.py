@@ -429,6 +429,7 @@ def _split_phase(session: HighsSession, built: Built, agreements: list[SwapAgree
     srows = lp.cons["swap_split"].offset + np.arange(lp.cons["swap_split"].size)
     free = np.full(len(srows), np.inf)
     z = out.objective - form.offset
+    basis = session.h.getBasis()  # the next variant starts from this phase's optimum
     session.set_row_bounds(orow, [-np.inf], [z + SPLIT_TOL_MUSD + 1e-9 * abs(z)])
     session.set_row_bounds(srows, -free, md.extras["swap_split_target"])
     session.set_col_costs(np.arange(n), split_cost)
@@ -442,6 +443,7 @@ def _split_phase(session: HighsSession, built: Built, agreements: list[SwapAgree
     session.set_col_costs(np.arange(n), cost)
     session.set_row_bounds(orow, [-np.inf], [np.inf])
     session.set_row_bounds(srows, -free, free)
+    session.h.setBasis(basis)
     if res.status != Status.OPTIMAL:
         raise SolveError(f"case {md.case.name}, swap terms {name!r}: splitting the gain: "
                          f"HiGHS returned {res.model_status}")
@@ -579,6 +581,8 @@ def markdown_table(table: pd.DataFrame, parties: list[str]) -> str:
             star = " \\*" if bool(r["best_for_both"]) else ""
             un = " / ".join(f"{r[f'unserved_{p}_mmbtu'] / 1e6:.2f}" for p in parties)
             gn = " / ".join(f"{r[f'gain_{p}_usd'] / 1e6:+.1f}" for p in parties)
+            if name == "pooled":  # every party pays for what it receives: no split to show
+                gn = "n/a"
             share = "" if pd.isna(r["pooled_share"]) else f"{100 * r['pooled_share']:.0f} %"
             cg = ("" if pd.isna(r["cargoes_swapped"]) else
                   f"{r['cargoes_swapped']:.1f} / {r['peak_outstanding_cargoes']:.1f}")

@@ -208,7 +208,7 @@ def _key(case, ds) -> str:
                      *(f"{k}:{v}" for k, v in sorted(getattr(ds, "hashes", {}).items()))])
 
 
-def solve_as_run(case, ds):
+def solve_as_run(case, ds) -> tuple:
     """Build and solve a case as `lngswap run` does, returning (Built, Outcome): under
     `foresight: surprise` the decisions before the first event are fixed at the plan without
     events. Results are kept for a few cases, so repeated references cost one solve."""
@@ -699,6 +699,10 @@ def extract(built, outcome, results) -> None:
                                                        accounts["total_cost_usd"], strict=True)},
         "resale_price_basis": ("isolated" if s is not None and s.reference is not None
                                else "own"),
+        # the objective less the fees received less the parties' totals: costs no party bears
+        "unattributed_usd": round(float(outcome.objective) * MM
+                                  - float(accounts["fees_received_usd"].sum())
+                                  - float(accounts["total_cost_usd"].sum()), 2),
     }
     if md.case.swaps:
         info: dict = {"in_force": s is not None,

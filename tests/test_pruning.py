@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import lngswap
+from lngswap.dataset import load_dataset
+from lngswap.extensions import apply_extensions, swap_partners
+from lngswap.formulation import build_lp
+from lngswap.highs_backend import highs_options, solve_form
+from lngswap.indices import build_model_data
+from lngswap.parties import eligible_pairs
+from lngswap.shipping import route_table
 from lngswap.units import T_PER_M3
 
 EVERY_4_DAYS_MTPA = 365 * 100_000 * T_PER_M3 / 4 / 1e6
@@ -58,3 +66,76 @@ def test_a_capped_canal_keeps_the_long_way_round(toy):
     res = lngswap.solve(lngswap.load_case(toy(detour_world, days=40, events=cap)))
     legs = res.schedule[(res.schedule["source"] == "src-a") & (res.schedule["market"] == "JP")]
     assert (legs["route"] == "avoid-suez").any()
+
+
+def late_arcs_hook(case, ds):
+    """An LP hook that adds back every arc pruned for arriving after the horizon: it buys and
+    ships the cargo (price, freight, a ship for the round trip) but delivers nothing inside
+    the horizon, exactly what the unpruned model would hold."""
+
+    def hook(lp, md, v):
+        D = md.cal.n
+        routes, _ = route_table(ds, md.fleet)
+        cargo = md.cargo
+        live = v["unlifted"].index["cargo"].to_numpy()
+        row_of = np.full(len(cargo), -1)
+        row_of[live] = np.arange(len(live))
+        pairs = eligible_pairs(cargo, md.nodes, case.cooperation)
+        pairs["port"] = cargo["port"].to_numpy()[pairs["cargo"].to_numpy()]
+        pairs["terminal"] = md.nodes["terminal"].to_numpy()[pairs["node"].to_numpy()]
+        late = pairs.merge(routes, on=["port", "terminal"])
+        load = cargo["load_day"].to_numpy()[late["cargo"].to_numpy()]
+        late = late[(load + late["voyage_days"].to_numpy() >= D)
+                    & (row_of[late["cargo"].to_numpy()] >= 0)].reset_index(drop=True)
+        c = late["cargo"].to_numpy()
+        vol = cargo["volume_tbtu"].to_numpy()[c]
+        block = lp.var("late_ship", late[["cargo", "node", "route"]],
+                       ub=cargo["avail"].to_numpy()[c],
+                       cost=vol * (cargo["price_usd_per_mmbtu"].to_numpy()[c]
+                                   + late["freight_usd_per_mmbtu"].to_numpy()))
+        k = np.arange(len(late))
+        lp.cons["cargo_balance"].add(block, row_of[c], k, 1.0)
+        load_day = cargo["load_day"].to_numpy()[c]
+        back = load_day + late["rt_days"].to_numpy()
+        lp.cons["fleet_balance"].add(block, load_day, k, -1.0)
+        lp.cons["fleet_balance"].add(block, back[back < D], k[back < D], 1.0)
+        md.counts["late_arcs_added_back"] = len(late)
+
+    return hook
+
+
+def solve_with_hook(path, hook_of) -> tuple[float, dict]:
+    case = lngswap.load_case(path)
+    ds = load_dataset(case.dataset)
+    md = build_model_data(case, ds, swap_partners(case))
+    apply_extensions(md, ds)
+    if hook_of is not None:
+        md.extras.setdefault("lp_hooks", []).append(hook_of(case, ds))
+    form = build_lp(md).matrices()
+    out, _ = solve_form(form, highs_options(case.solver))
+    assert out.status.value == "optimal"
+    return out.objective, md.counts
+
+
+@pytest.mark.parametrize("contracted", [False, True])
+def test_arcs_arriving_after_the_horizon_never_matter(toy, contracted):
+    """Such an arc costs at least what leaving the cargo unlifted costs (price plus freight
+    against a cancellation fee of at most the price) and delivers nothing inside the horizon,
+    so adding all of them back leaves the optimum as it was."""
+
+    def world(t):
+        detour_world(t)
+        if contracted:
+            t["contracts"] = [{
+                "contract": "kr-b", "owner": "KR", "market": "KR", "seller": "src-b",
+                "acq_mtpa": EVERY_4_DAYS_MTPA * 0.8, "term": "long", "start_date": "2020-01-01",
+                "end_date": "2030-12-31", "price_formula": "oil", "index": "brent",
+                "slope": 0.12, "constant_usd_per_mmbtu": 0.5, "destination": "FOB",
+                "cancel_fee_usd_per_mmbtu": ""}]
+
+    path = toy(world, days=30, foresight="perfect")
+    pruned, counts = solve_with_hook(path, None)
+    full, counts_full = solve_with_hook(path, late_arcs_hook)
+    assert counts["arrive_after_horizon"] > 0
+    assert counts_full["late_arcs_added_back"] > 0
+    assert pruned == pytest.approx(full, rel=1e-7)
