@@ -326,12 +326,7 @@ def swap_flow(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetup) -> Co
 def swap_ledger(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetup) -> ConBlock:
     r"""Outstanding balance: :math:`O_{aod} = O_{ao,d-1} + \ell_{aod} - r_{aod}`, with
     :math:`O \ge 0` (nothing is repaid before it is lent) as its bound."""
-    rows = np.arange(len(s.ledger))
-    con = lp.con("swap_ledger", s.ledger[["agreement", "lender", "borrower", "day"]],
-                 lo=0.0, hi=0.0)
-    con.add(v["swap_owed"], rows, rows, 1.0)
-    prev = rows[s.ledger["day"].to_numpy() > 0]
-    con.add(v["swap_owed"], prev, prev - 1, -1.0)
+    con, rows = _running_total(lp, "swap_ledger", v["swap_owed"], s)
     con.add(v["swap_lend"], rows, rows, -1.0)
     con.add(v["swap_repay"], rows, rows, 1.0)
     return con
@@ -340,14 +335,21 @@ def swap_ledger(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetup) -> 
 def swap_lent_to_date(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetup
                       ) -> ConBlock:
     r"""Energy lent to date: :math:`C_{aod} = C_{ao,d-1} + \ell_{aod}`."""
-    rows = np.arange(len(s.ledger))
-    con = lp.con("swap_lent_to_date", s.ledger[["agreement", "lender", "borrower", "day"]],
-                 lo=0.0, hi=0.0)
-    con.add(v["swap_lent_sum"], rows, rows, 1.0)
-    prev = rows[s.ledger["day"].to_numpy() > 0]
-    con.add(v["swap_lent_sum"], prev, prev - 1, -1.0)
+    con, rows = _running_total(lp, "swap_lent_to_date", v["swap_lent_sum"], s)
     con.add(v["swap_lend"], rows, rows, -1.0)
     return con
+
+
+def _running_total(lp: LinearProgram, name: str, total: VarBlock, s: SwapSetup
+                   ) -> tuple[ConBlock, np.ndarray]:
+    """Equality rows `total_d - total_{d-1} = ...` over the ledger (sorted by day within each
+    agreement direction); the caller adds the day's flows."""
+    rows = np.arange(len(s.ledger))
+    con = lp.con(name, s.ledger[["agreement", "lender", "borrower", "day"]], lo=0.0, hi=0.0)
+    con.add(total, rows, rows, 1.0)
+    prev = rows[s.ledger["day"].to_numpy() > 0]
+    con.add(total, prev, prev - 1, -1.0)
+    return con, rows
 
 
 def window_index(md, s: SwapSetup) -> pd.DataFrame:
