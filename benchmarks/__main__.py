@@ -1,5 +1,5 @@
 """Benchmarks by phase: `python -m benchmarks [--sizes ...] [--cases ...] [--swap-terms]
-[--peers] [--highs-methods] [--quick] [--repeat N] [--out FILE.json]`.
+[--peers] [--highs-methods [S,...]] [--quick] [--repeat N] [--out FILE.json]`.
 
 Each record runs in its own child process, so its peak memory is its own. Records: one per
 instance and method (`lngswap`; with `--peers` also `pyomo-highs` and `linopy`; with
@@ -138,8 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cases", default="", help="bundled cases, e.g. base,hormuz-2026")
     p.add_argument("--swap-terms", action="store_true", help="time 20 warm-started variants")
     p.add_argument("--peers", action="store_true", help="also Pyomo (appsi_highs) and linopy")
-    p.add_argument("--highs-methods", action="store_true",
-                   help="also each HiGHS setting of SETTINGS (dual, primal, IPM, PDLP, ...)")
+    p.add_argument("--highs-methods", nargs="?", const="all", default="",
+                   help="also these HiGHS settings of SETTINGS, comma-separated (no value: all "
+                        f"of {', '.join(k for k in SETTINGS if k != 'dual')})")
     p.add_argument("--repeat", type=int, default=3,
                    help="runs per record, medians reported (large: always 1)")
     p.add_argument("--time-limit", type=float, default=1800.0,
@@ -160,8 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     cases = [] if a.quick else [c for c in a.cases.split(",") if c]
     instances = [f"synthetic-{s}" for s in sizes] + [f"case-{c}" for c in cases]
     methods = ["lngswap", *(PEERS if a.peers else ())]
-    if a.highs_methods and not a.quick:
-        methods += [f"highs:{k}" for k in SETTINGS if k != "dual"]
+    chosen = ([k for k in SETTINGS if k != "dual"] if a.highs_methods == "all"
+              else [k for k in a.highs_methods.split(",") if k])
+    unknown = [k for k in chosen if k not in SETTINGS]
+    if unknown:
+        p.error(f"--highs-methods: unknown setting(s) {', '.join(unknown)}; "
+                f"expected {', '.join(SETTINGS)}")
+    if not a.quick:
+        methods += [f"highs:{k}" for k in chosen]
     specs = [{"instance": i, "method": m, "time_limit": a.time_limit,
               "repeat": 1 if a.quick or i == "synthetic-large" else a.repeat}
              for i in instances for m in methods]

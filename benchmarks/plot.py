@@ -49,8 +49,15 @@ def _table(rows: list[dict], cols: list[tuple[str, str, str]]) -> list[str]:
 
 def markdown(records: list[dict]) -> str:
     """The phase table (lngswap and peers), the HiGHS-settings table and the swap-term line."""
+    def key(r: dict) -> tuple:
+        return r.get("instance"), r.get("method")
+
+    # a record of a HiGHS-settings run is its reference there; in the phase table a record
+    # of the same instance and method from another run is shown instead, if there is one
+    plain = {key(r) for r in records if not r.get("settings_run")}
     main = [r for r in records if "error" not in r and r.get("instance") != "swap-terms"
-            and not str(r.get("method", "")).startswith("highs:")]
+            and not str(r.get("method", "")).startswith("highs:")
+            and not (r.get("settings_run") and key(r) in plain)]
     for r in main:
         r["overhead_s"] = r["e2e_s"] - r["highs_s"]
     cols = [("instance", "instance", "s"), ("method", "method", "s"),
@@ -66,9 +73,7 @@ def markdown(records: list[dict]) -> str:
             ("objective_rel_diff", "objective vs lngswap", ".1e")]
     lines = _table(main, cols)
     tuned = [r for r in records if str(r.get("method", "")).startswith("highs:")
-             or (r.get("method") == "lngswap" and any(
-                 str(q.get("method", "")).startswith("highs:")
-                 and q.get("instance") == r.get("instance") for q in records))]
+             or (r.get("method") == "lngswap" and r.get("settings_run"))]
     if tuned:
         for r in tuned:
             r["setting"] = (r["method"].removeprefix("highs:") if r["method"] != "lngswap"
@@ -133,7 +138,9 @@ def main(argv: list[str]) -> int:
     a = p.parse_args(argv)
     records: list[dict] = []
     for f in a.records:
-        records += json.loads(f.read_text())
+        recs = json.loads(f.read_text())
+        tuning = any(str(r.get("method", "")).startswith("highs:") for r in recs)
+        records += [{**r, "settings_run": tuning} for r in recs]
     exps = plot(records, a.png)
     text = markdown(records) + "\n\nFitted exponents (time ~ variables^b, synthetic sizes): " + (
         ", ".join(f"{LABELS[k]} {v:.2f}" for k, v in exps.items())) + "."

@@ -4,6 +4,7 @@ A terms file (YAML) names term sets to try on a case's swap agreement(s)::
 
     agreement: jp-kr             # optional: the agreement to vary (default: every one)
     scenarios: [cold-winter-asia]  # optional: more cases (names of bundled models or paths)
+    require_mutual_benefit: true # optional: the default of every variant (else the case's)
     variants:                    # named term sets, each overriding agreement keys
       - {name: small, max_outstanding_cargoes: 1, repay_within_days: 30}
     grid:                        # or every combination of these values
@@ -49,7 +50,7 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
-from lngswap.api import Built
+from lngswap.api import Built, phase_timings
 from lngswap.case import Case, load_case
 from lngswap.dataset import Dataset, load_dataset
 from lngswap.errors import InputError, Problems, SolveError
@@ -167,18 +168,22 @@ def load_terms(path: str | Path) -> TermsFile:
         raise InputError(f"{path}: expected a mapping with 'variants:' or 'grid:'")
     p = Problems()
     for k in doc:
-        if k not in ("variants", "grid", "agreement", "scenarios", "description"):
+        if k not in ("variants", "grid", "agreement", "require_mutual_benefit", "scenarios",
+                     "description"):
             p.add(f"{path}: key '{k}': unknown key; expected variants, grid, agreement, "
-                  "scenarios, description")
+                  "require_mutual_benefit, scenarios, description")
+    if not isinstance(doc.get("require_mutual_benefit", False), bool):
+        p.add(f"{path}: key 'require_mutual_benefit': expected true or false")
     if "variants" not in doc and "grid" not in doc:
         p.add(f"{path}: expected 'variants:' (a list of named term sets) or 'grid:' "
               "(a list of values per key)")
     p.raise_if_any()
-    agreement = doc.get("agreement")
+    # file-wide defaults, which a variant's own keys override
+    defaults = {k: doc[k] for k in ("agreement", "require_mutual_benefit") if k in doc}
     variants: list[Variant] = []
     for i, item in enumerate(doc.get("variants") or []):
-        if isinstance(item, dict) and agreement and "agreement" not in item:
-            item = {**item, "agreement": agreement}
+        if isinstance(item, dict):
+            item = {**defaults, **item}
         variants.append(as_variant(item, path, f"variants.{i}"))
     grid = doc.get("grid") or {}
     if not isinstance(grid, dict):
@@ -194,9 +199,7 @@ def load_terms(path: str | Path) -> TermsFile:
     for combo in itertools.product(*(grid[k] for k in keys)) if keys else []:
         name = "-".join(f"{SHORT.get(k, k)}{_label(v)}" for k, v in zip(keys, combo,
                                                                           strict=True))
-        item = {"name": name, **dict(zip(keys, combo, strict=True))}
-        if agreement:
-            item["agreement"] = agreement
+        item = {**defaults, "name": name, **dict(zip(keys, combo, strict=True))}
         variants.append(as_variant(item, path, "grid"))
     names = [v.name for v in variants]
     dup = sorted({n for n in names if names.count(n) > 1})
@@ -265,7 +268,7 @@ def build_for_terms(case: Case, variants: list[dict | Variant], ds: Dataset | No
     t3 = time.perf_counter()
     md.extras["dataset_hashes"] = ds.hashes
     md.extras["dataset_folder"] = str(ds.folder)
-    built.timings = {"load": t1 - t0, "index": t2 - t1, "build": t3 - t2}
+    built.timings = phase_timings(md, t0, t1, t2, t3)
     return built
 
 

@@ -46,11 +46,25 @@ def test_grid_expands_to_named_variants(tmp_path):
                                    "fee_usd_per_mmbtu": 0.5}
 
 
+
+def test_file_defaults_apply_unless_a_variant_sets_its_own(tmp_path):
+    path = terms_file(tmp_path, {"agreement": "jp-kr", "require_mutual_benefit": True,
+                                 "variants": [{"name": "a", "fee_usd_per_mmbtu": 1.0},
+                                              {"name": "b", "require_mutual_benefit": False}],
+                                 "grid": {"max_outstanding_cargoes": [2]}})
+    by_name = {v.name: v for v in load_terms(path).variants}
+    assert {n: v.require_mutual_benefit for n, v in by_name.items()} == {
+        "a": True, "b": False, "cap2": True}
+    assert {v.agreement for v in by_name.values()} == {"jp-kr"}
+
+
 @pytest.mark.parametrize(("doc", "what"), [
     ({"variants": [{"name": "a", "parties": ["JP", "EU"]}]}, "variants.0.parties': unknown key"),
     ({"grid": {"fee": [1]}}, "grid.fee': unknown key"),
     ({"grid": {"fee_usd_per_mmbtu": []}}, "non-empty list"),
     ({"scenario": ["x"]}, "key 'scenario': unknown key"),
+    ({"require_mutual_benefit": "yes", "grid": {"fee_usd_per_mmbtu": [0]}},
+     "key 'require_mutual_benefit': expected true or false"),
 ])
 def test_bad_terms_file(tmp_path, doc, what):
     with pytest.raises(InputError, match="terms.yaml") as e:

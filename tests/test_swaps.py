@@ -224,6 +224,10 @@ def test_mutual_benefit_holds_when_required(toy):
             pytest.approx(1.0, abs=1e-3))
         if fee == 0.0:
             assert info["open_balance_value_usd"] > 0
+        # the isolated plan solved while building is timed apart from the LP build
+        t = res.summary["timings_s"]
+        assert t["isolated_reference"] == pytest.approx(info["timings_s"]["reference"], abs=1e-3)
+        assert 0 <= t["build"] < t["total"] - t["isolated_reference"]
 
 
 def test_lender_never_goes_below_its_floor(toy):
