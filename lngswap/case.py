@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from lngswap.errors import InputError, describe_validation
 from lngswap.events import Event
@@ -61,6 +68,12 @@ class SolverOptions(Strict):
         True, description="Drop routes beaten on both arrival day and cost before building "
         "(never changes the optimum; off only to check that).")
     extra: dict[str, Any] = Field(default_factory=dict, description="Any other HiGHS option.")
+
+    @field_validator("presolve", mode="before")
+    @classmethod
+    def _yaml_on_off(cls, v: Any) -> Any:
+        """YAML reads a bare `on`/`off` (in a case file or `--set`) as true/false."""
+        return {True: "on", False: "off"}.get(v, v) if isinstance(v, bool) else v
 
 
 class Economics(Strict):

@@ -132,3 +132,19 @@ def test_set_override_and_atomic_output(toy, tmp_path):
     assert mk["date"].max() == "2026-01-04"
     # no temporary folders left beside the output
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_presolve_off_as_yaml_reads_it(toy, tmp_path):
+    """`off` is a YAML boolean: `--set solver.presolve=off` must still mean HiGHS's "off",
+    and the optimum must not depend on it."""
+    case = toy(days=6)
+    objective = {}
+    for value in ("on", "off"):
+        out = tmp_path / f"out-{value}"
+        r = runner.invoke(app, ["run", str(case), "--out", str(out),
+                                "--set", f"solver.presolve={value}"])
+        assert r.exit_code == 0, said(r)
+        man = yaml.safe_load((out / "manifest.json").read_text())
+        assert man["solver"]["options"]["presolve"] == value
+        objective[value] = yaml.safe_load((out / "summary.json").read_text())["objective_usd"]
+    assert objective["off"] == pytest.approx(objective["on"], rel=1e-9)
