@@ -47,17 +47,22 @@ def _table(rows: list[dict], cols: list[tuple[str, str, str]]) -> list[str]:
     return out
 
 
-def markdown(records: list[dict]) -> str:
-    """The phase table (lngswap and peers), the HiGHS-settings table and the swap-term line."""
+def phase_records(records: list[dict]) -> list[dict]:
+    """One record per instance and method for the phase table and the fit. A record of a
+    HiGHS-settings run is the reference there; a record of the same instance and method from
+    another run is preferred here, if there is one."""
     def key(r: dict) -> tuple:
         return r.get("instance"), r.get("method")
 
-    # a record of a HiGHS-settings run is its reference there; in the phase table a record
-    # of the same instance and method from another run is shown instead, if there is one
     plain = {key(r) for r in records if not r.get("settings_run")}
-    main = [r for r in records if "error" not in r and r.get("instance") != "swap-terms"
+    return [r for r in records if "error" not in r and r.get("instance") != "swap-terms"
             and not str(r.get("method", "")).startswith("highs:")
             and not (r.get("settings_run") and key(r) in plain)]
+
+
+def markdown(records: list[dict]) -> str:
+    """The phase table (lngswap and peers), the HiGHS-settings table and the swap-term line."""
+    main = phase_records(records)
     for r in main:
         r["overhead_s"] = r["e2e_s"] - r["highs_s"]
     cols = [("instance", "instance", "s"), ("method", "method", "s"),
@@ -107,7 +112,7 @@ def plot(records: list[dict], png: Path) -> dict[str, float]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    ours = sorted((r for r in records if r.get("method") == "lngswap" and "error" not in r
+    ours = sorted((r for r in phase_records(records) if r.get("method") == "lngswap"
                    and str(r.get("instance", "")).startswith("synthetic")),
                   key=lambda r: r["variables"])
     x = np.array([r["variables"] for r in ours], dtype=float)
