@@ -63,7 +63,7 @@ def phase_timings(md: ModelData, t0: float, t1: float, t2: float, t3: float) -> 
     """Seconds of data load (t0-t1), index building (t1-t2) and LP build (t2-t3); the
     isolated reference a swaps case solves while its LP is built is reported on its own."""
     swaps = md.extras.get("swaps")
-    ref = float(getattr(swaps, "timings", {}).get("reference", 0.0)) if swaps else 0.0
+    ref = float(swaps.timings.get("reference", 0.0)) if swaps is not None else 0.0
     t = {"load": t1 - t0, "index": t2 - t1, "build": t3 - t2 - ref}
     if ref:
         t["isolated_reference"] = ref

@@ -73,7 +73,7 @@ class SolverOptions(Strict):
     @classmethod
     def _yaml_on_off(cls, v: Any) -> Any:
         """YAML reads a bare `on`/`off` (in a case file or `--set`) as true/false."""
-        return {True: "on", False: "off"}.get(v, v) if isinstance(v, bool) else v
+        return ("on" if v else "off") if isinstance(v, bool) else v
 
 
 class Economics(Strict):

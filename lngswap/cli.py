@@ -54,10 +54,11 @@ def run_case(case_path: Path | None, out_dir: Path | None, sets: list[str] | Non
     from lngswap.summary import human_summary
 
     case = load_case(case_path, sets)
+    options = highs_options(case.solver)  # checked before anything is built
     ds = load_dataset(case.dataset)
     res = solve(case, ds)
     target = out_dir or Path("runs") / case.name
-    man = manifest(case, res, ds.hashes, highs_options(case.solver))
+    man = manifest(case, res, ds.hashes, options)
     write_run(target, res, man)
     if not quiet:
         out.print(human_summary(res.summary))
@@ -106,9 +107,11 @@ def validate(case: Annotated[Path, typer.Argument(help="Case file to check.")],
     from lngswap.case import load_case
     from lngswap.dataset import load_dataset
     from lngswap.extensions import apply_extensions, swap_partners
+    from lngswap.highs_backend import highs_options
     from lngswap.indices import build_model_data
 
     c = load_case(case, set_ or [])
+    highs_options(c.solver)
     ds = load_dataset(c.dataset)
     md = build_model_data(c, ds, swap_partners(c))
     apply_extensions(md, ds)

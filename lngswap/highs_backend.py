@@ -16,6 +16,7 @@ from pathlib import Path
 import highspy
 import numpy as np
 
+from lngswap.errors import Problems
 from lngswap.lp import StandardForm
 
 
@@ -61,8 +62,32 @@ def highs_options(solver) -> dict:
         opts["simplex_strategy"] = int(solver.simplex_strategy)
     if solver.solver == "ipm":
         opts["run_crossover"] = "on"
-    opts.update(solver.extra)
+    opts.update(_checked_extra(solver.extra))
     return opts
+
+
+def _checked_extra(extra: dict) -> dict:
+    """The case's other HiGHS options, each checked by HiGHS itself; a bare YAML `on`/`off`
+    (read as true/false) becomes the string a HiGHS on/off option expects."""
+    if not extra:
+        return {}
+    h = _quiet_highs()
+    p = Problems()
+    out = {}
+    for k, val in extra.items():
+        status, kind = h.getOptionType(k)
+        if status != highspy.HighsStatus.kOk:
+            p.add(f"case key 'solver.extra.{k}': HiGHS has no option '{k}'")
+            continue
+        if isinstance(val, bool) and kind == highspy.HighsOptionType.kString:
+            val = "on" if val else "off"
+        if h.setOptionValue(k, val) != highspy.HighsStatus.kOk:
+            p.add(f"case key 'solver.extra.{k}': HiGHS does not accept {val!r} for this "
+                  f"{kind.name.removeprefix('k').lower()} option")
+            continue
+        out[k] = val
+    p.raise_if_any()
+    return out
 
 
 def _status(name: str) -> Status:

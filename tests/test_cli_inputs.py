@@ -148,3 +148,22 @@ def test_presolve_off_as_yaml_reads_it(toy, tmp_path):
         assert man["solver"]["options"]["presolve"] == value
         objective[value] = yaml.safe_load((out / "summary.json").read_text())["objective_usd"]
     assert objective["off"] == pytest.approx(objective["on"], rel=1e-9)
+
+
+def test_other_highs_options_are_checked_by_highs(toy, tmp_path):
+    """`solver.extra` reaches HiGHS: an unknown option or a value of the wrong kind is a
+    named error (exit 2, no output), and a bare `off` means HiGHS's "off"."""
+    bad = toy(solver={"extra": {"no_such_option": 1, "threads": "many"}})
+    for cmd in (["validate", str(bad)], ["run", str(bad), "--out", str(tmp_path / "bad")]):
+        r = runner.invoke(app, cmd)
+        assert r.exit_code == 2, said(r)
+        assert "solver.extra.no_such_option': HiGHS has no option" in said(r)
+        assert "solver.extra.threads': HiGHS does not accept 'many'" in said(r)
+    assert not (tmp_path / "bad").exists()
+    case = toy(days=6)
+    out = tmp_path / "out"
+    r = runner.invoke(app, ["run", str(case), "--out", str(out),
+                            "--set", "solver.extra.run_crossover=off"])
+    assert r.exit_code == 0, said(r)
+    man = yaml.safe_load((out / "manifest.json").read_text())
+    assert man["solver"]["options"]["run_crossover"] == "off"

@@ -46,7 +46,6 @@ def test_grid_expands_to_named_variants(tmp_path):
                                    "fee_usd_per_mmbtu": 0.5}
 
 
-
 def test_file_defaults_apply_unless_a_variant_sets_its_own(tmp_path):
     path = terms_file(tmp_path, {"agreement": "jp-kr", "require_mutual_benefit": True,
                                  "variants": [{"name": "a", "fee_usd_per_mmbtu": 1.0},
