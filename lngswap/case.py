@@ -7,6 +7,7 @@ agreements. Every model is strict (`extra="forbid"`) and frozen, with a docstrin
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -102,6 +103,9 @@ class Economics(Strict):
         0.0, ge=0, description="Extra cost per ship-day, on top of the charter rate.")
 
 
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
 class Shipping(Strict):
     """Shipping overrides; empty fields take the dataset's fleet.csv values."""
 
@@ -113,7 +117,9 @@ class Shipping(Strict):
 class Case(Strict):
     """A run of the model: which data, which days, which events, rules and agreements."""
 
-    name: str = Field(description="Short name, used in outputs.")
+    name: str = Field(description="Short name, used in outputs (the default output folder is "
+                      "runs/NAME): letters, digits, '.', '_' and '-', starting with a letter or "
+                      "digit.")
     description: str = Field("", description="What the case represents, with its sources.")
     dataset: str = Field("default", description="'default' for the bundled data, or a folder "
                          "with the same CSV layout (relative to the case file).")
@@ -137,6 +143,15 @@ class Case(Strict):
 
     # set by the loader, not by the file
     source_path: str = Field("", description="Where the case was read from (set on load).")
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_a_name(cls, v: str) -> str:
+        if not _NAME.fullmatch(v) or ".." in v:
+            raise ValueError("expected a name of letters, digits, '.', '_' or '-' starting with "
+                             "a letter or digit (no path separators, no '..', not empty); it "
+                             "names the output folder runs/NAME")
+        return v
 
     @model_validator(mode="after")
     def _events_in_horizon(self) -> Case:

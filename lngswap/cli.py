@@ -6,6 +6,7 @@ Exit codes: 0 done; 1 `check` found violations; 2 bad input (nothing written);
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -24,6 +25,17 @@ out = Console(highlight=False, soft_wrap=True)
 
 CaseArg = Annotated[Path | None, typer.Argument(help="Case file (default: models/base.yaml).")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override: key.path=value.")]
+OverwriteOpt = Annotated[bool, typer.Option(
+    "--overwrite", help="Write into an output folder that holds other files: only lngswap's "
+    "own files are replaced, the rest are kept.")]
+
+
+class Terminated(BaseException):
+    """SIGTERM received: unwinds like Ctrl-C so that temporary output is removed."""
+
+
+def _on_sigterm(signum, frame) -> None:  # noqa: ARG001
+    raise Terminated
 
 
 def guarded(fn: Callable) -> Callable:
@@ -31,35 +43,45 @@ def guarded(fn: Callable) -> Callable:
 
     @wraps(fn)
     def wrapper(*args, **kwargs):
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             return fn(*args, **kwargs)
+        except (KeyboardInterrupt, Terminated) as e:
+            why = "Ctrl-C" if isinstance(e, KeyboardInterrupt) else "SIGTERM"
+            err.print(f"stopped ({why}); no partial output was left")
+            raise typer.Exit(130 if why == "Ctrl-C" else 143) from None
         except InputError as e:
             err.print(f"error: {e}")
             raise typer.Exit(2) from None
         except SolveError as e:
             err.print(f"no plan: {e}")
             raise typer.Exit(3) from None
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
     return wrapper
 
 
 def run_case(case_path: Path | None, out_dir: Path | None, sets: list[str] | None,
-             quiet: bool = False) -> tuple[Path, dict]:
+             quiet: bool = False, overwrite: bool = False) -> tuple[Path, dict]:
     """Load, solve and write one case; returns the output folder and the summary."""
     from lngswap.api import solve
     from lngswap.case import load_case
     from lngswap.dataset import load_dataset
     from lngswap.export import manifest, write_run
     from lngswap.highs_backend import highs_options
+    from lngswap.outputs import check_folder_target
     from lngswap.summary import human_summary
 
     case = load_case(case_path, sets)
     options = highs_options(case.solver)  # checked before anything is built
+    target = out_dir or Path("runs") / case.name
+    check_folder_target(target, overwrite=overwrite)  # refused before any work is done
     ds = load_dataset(case.dataset)
     res = solve(case, ds)
-    target = out_dir or Path("runs") / case.name
     man = manifest(case, res, ds.hashes, options)
-    write_run(target, res, man)
+    for note in write_run(target, res, man, overwrite=overwrite):
+        err.print(note)
     if not quiet:
         out.print(human_summary(res.summary))
         out.print(f"wrote {target}")
@@ -74,29 +96,43 @@ def run(case: CaseArg = None,
         baseline: Annotated[str | None, typer.Option(
             "--baseline", help="Also run this case (e.g. base) and compare.")] = None,
         without_rules: Annotated[str | None, typer.Option(
-            "--without-rules", help="Comma-separated rule ids to switch off.")] = None) -> None:
+            "--without-rules", help="Comma-separated rule ids to switch off.")] = None,
+        overwrite: OverwriteOpt = False) -> None:
     """Run a case and write schedule, inventory, markets, summary, results.nc, manifest."""
     sets = list(set_ or [])
+    bpath = _resolve_baseline(baseline) if baseline else None
     if without_rules:
         from lngswap.case import load_case
 
         current = load_case(case, sets).rules.disable
         ids = sorted(set(current) | {r.strip() for r in without_rules.split(",") if r.strip()})
         sets.append("rules.disable=[" + ",".join(ids) + "]")
-    target, _ = run_case(case, out_dir, sets)
-    if baseline:
+    target, _ = run_case(case, out_dir, sets, overwrite=overwrite)
+    if bpath is not None:
         from lngswap.case import load_case
         from lngswap.compare import compare_runs, print_comparison
-        from lngswap.paths import bundled_models_dir
 
-        bpath = Path(baseline)
-        if not bpath.exists():
-            bpath = bundled_models_dir() / f"{baseline}.yaml"
         bname = load_case(bpath).name
         bdir = target.parent / f"{target.name}-baseline-{bname}"
-        run_case(bpath, bdir, [], quiet=True)
-        table = compare_runs([bdir, target], target / "comparison")
+        run_case(bpath, bdir, [], quiet=True, overwrite=overwrite)
+        table = compare_runs([bdir, target], target / "comparison", overwrite=overwrite)
         print_comparison(table, out)
+
+
+def _resolve_baseline(baseline: str) -> Path:
+    """A baseline case by path or by the name of a bundled case; refused before any run."""
+    from lngswap.errors import InputError
+    from lngswap.paths import bundled_models_dir
+
+    bpath = Path(baseline)
+    if bpath.is_file():
+        return bpath
+    bundled = bundled_models_dir() / f"{baseline}.yaml"
+    if bundled.is_file():
+        return bundled
+    names = sorted(p.stem for p in bundled_models_dir().glob("*.yaml"))
+    raise InputError(f"--baseline {baseline}: no such case file and no bundled case of that "
+                     f"name; bundled cases: {', '.join(names)}")
 
 
 @app.command()
@@ -136,11 +172,12 @@ def routes(dataset: Annotated[Path | None, typer.Option(
 @guarded
 def compare(runs: Annotated[list[Path], typer.Argument(help="Run folders; the first is the "
                                                        "reference.")],
-            out_dir: Annotated[Path | None, typer.Option("--out")] = None) -> None:
+            out_dir: Annotated[Path | None, typer.Option("--out")] = None,
+            overwrite: OverwriteOpt = False) -> None:
     """Side-by-side headline figures of several runs (comparison.csv and .md)."""
     from lngswap.compare import compare_runs, print_comparison
 
-    table = compare_runs(runs, out_dir)
+    table = compare_runs(runs, out_dir, overwrite=overwrite)
     print_comparison(table, out)
 
 
@@ -149,14 +186,17 @@ def compare(runs: Annotated[list[Path], typer.Argument(help="Run folders; the fi
 def check(schedule: Annotated[Path, typer.Argument(help="Schedule CSV to audit.")],
           case: Annotated[Path, typer.Option("--case", help="Case whose rules apply.")],
           out_file: Annotated[Path | None, typer.Option("--out", help="Write violations CSV.")]
-          = None) -> None:
+          = None,
+          overwrite: OverwriteOpt = False) -> None:
     """Audit a schedule against a case's compliance rules; exit 1 if any rule is broken."""
     from lngswap.audit import audit_schedule, print_violations
+    from lngswap.outputs import write_file
 
     violations = audit_schedule(schedule, case)
-    print_violations(violations, out)
     if out_file:
-        violations.to_csv(out_file, index=False, lineterminator="\n")
+        write_file(out_file, lambda p: violations.to_csv(p, index=False, lineterminator="\n"),
+                   overwrite=overwrite)
+    print_violations(violations, out)
     if len(violations):
         raise typer.Exit(1)
 
@@ -167,11 +207,12 @@ def swap_terms(case: Annotated[Path, typer.Argument(help="Case with a swap agree
                terms: Annotated[Path, typer.Option("--terms", help="Terms file (YAML).")],
                scenarios: Annotated[list[Path] | None, typer.Option(
                    "--scenarios", help="More cases to evaluate the terms under.")] = None,
-               out_dir: Annotated[Path | None, typer.Option("--out")] = None) -> None:
+               out_dir: Annotated[Path | None, typer.Option("--out")] = None,
+               overwrite: OverwriteOpt = False) -> None:
     """Compare swap terms across scenarios, side by side, with each party's gain."""
     from lngswap.swap_terms import evaluate_terms, print_terms
 
-    table = evaluate_terms(case, terms, list(scenarios or []), out_dir)
+    table = evaluate_terms(case, terms, list(scenarios or []), out_dir, overwrite=overwrite)
     print_terms(table, out)
 
 

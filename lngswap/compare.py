@@ -15,6 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from lngswap.errors import InputError
+from lngswap.export import command_manifest
+from lngswap.outputs import check_folder_target, write_folder
 
 TBTU = 1e6
 
@@ -48,10 +50,13 @@ def disruption_window(runs: list[dict]) -> tuple[str, str] | None:
     return (min(starts), max(ends)) if starts else None
 
 
-def compare_runs(folders: list[Path], out_dir: Path | None = None) -> pd.DataFrame:
+def compare_runs(folders: list[Path], out_dir: Path | None = None, *,
+                 overwrite: bool = False) -> pd.DataFrame:
     """Build the comparison table (figure x run) and write comparison.csv / .md to out_dir."""
     if len(folders) < 1:
         raise InputError("compare needs at least one run folder")
+    if out_dir is not None:
+        check_folder_target(Path(out_dir), overwrite=overwrite)
     runs = [_read(Path(f)) for f in folders]
     names = _names(folders, runs)
     window = disruption_window(runs)
@@ -98,10 +103,14 @@ def compare_runs(folders: list[Path], out_dir: Path | None = None) -> pd.DataFra
     num = table.select_dtypes("number").columns
     table[num] = table[num].round(3)
     if out_dir is not None:
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        table.to_csv(out / "comparison.csv", index=False, lineterminator="\n")
-        (out / "comparison.md").write_text(to_markdown(table))
+        def fill(tmp: Path) -> None:
+            table.to_csv(tmp / "comparison.csv", index=False, lineterminator="\n")
+            (tmp / "comparison.md").write_text(to_markdown(table))
+
+        inputs = {f"run/{i}/{n}": Path(f) / n for i, f in enumerate(folders)
+                  for n in ("summary.json", "markets.csv", "schedule.csv", "manifest.json")}
+        write_folder(Path(out_dir), fill, command_manifest("compare", inputs, {"runs": names}),
+                     overwrite=overwrite)
     return table
 
 

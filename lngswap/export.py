@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import platform
-import shutil
-import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
+from lngswap.outputs import write_folder
 from lngswap.results import Results
 
 
@@ -20,6 +19,29 @@ def _version(pkg: str) -> str:
         return metadata.version(pkg)
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+VERSIONED = ("lngswap", "pyomo", "highspy", "pandas", "xarray", "numpy", "scipy", "searoute",
+             "pydantic")
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file's bytes, as recorded in manifests."""
+    import hashlib
+
+    return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def command_manifest(command: str, inputs: dict[str, Path], options: dict) -> dict:
+    """Manifest of a command that is not a single run (compare, swap-terms): the hash of every
+    input file it read, package versions and the options it was given."""
+    return {
+        "command": command,
+        "inputs": {k: file_hash(p) for k, p in sorted(inputs.items()) if Path(p).is_file()},
+        "versions": {p: _version(p) for p in VERSIONED},
+        "python": platform.python_version(),
+        "options": options,
+    }
 
 
 def manifest(case, results: Results, hashes: dict[str, str], options: dict) -> dict:
@@ -35,9 +57,7 @@ def manifest(case, results: Results, hashes: dict[str, str], options: dict) -> d
         "case": case.name,
         "case_resolved": json.loads(case.model_dump_json(exclude={"source_path"})),
         "inputs": inputs,
-        "versions": {p: _version(p) for p in ("lngswap", "pyomo", "highspy", "pandas",
-                                                "xarray", "numpy", "scipy", "searoute",
-                                                "pydantic")},
+        "versions": {p: _version(p) for p in VERSIONED},
         "python": platform.python_version(),
         "solver": {"name": "HiGHS", "options": {k: v for k, v in sorted(options.items())}},
         "coefficient_ranges": results.summary.get("coefficient_ranges", {}),
@@ -49,13 +69,13 @@ def _csv(df: pd.DataFrame, path: Path) -> None:
     df.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
 
 
-def write_run(out_dir: Path, results: Results, man: dict) -> Path:
-    """Write every output file of a run; the folder appears whole or not at all."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+def write_run(out_dir: Path, results: Results, man: dict, *, overwrite: bool = False
+              ) -> list[str]:
+    """Write every output file of a run; the folder appears whole or not at all (see
+    `outputs.write_folder`). Returns notes for the user."""
     t0 = time.perf_counter()
-    try:
+
+    def fill(tmp: Path) -> None:
         _csv(results.schedule, tmp / "schedule.csv")
         _csv(results.inventory, tmp / "inventory.csv")
         _csv(results.markets, tmp / "markets.csv")
@@ -67,18 +87,5 @@ def write_run(out_dir: Path, results: Results, man: dict) -> Path:
         man["timings_s"] = timings
         (tmp / "summary.json").write_text(json.dumps(results.summary, indent=2, sort_keys=True)
                                           + "\n")
-        (tmp / "manifest.json").write_text(json.dumps(man, indent=2, sort_keys=True,
-                                                      default=str) + "\n")
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            out_dir.rename(old)
-            tmp.rename(out_dir)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
+
+    return write_folder(Path(out_dir), fill, man, overwrite=overwrite)

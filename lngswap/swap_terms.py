@@ -39,8 +39,6 @@ plan's decisions before the first event: the agreement is invoked by the disrupt
 from __future__ import annotations
 
 import itertools
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,11 +52,13 @@ from lngswap.api import Built, phase_timings
 from lngswap.case import Case, load_case
 from lngswap.dataset import Dataset, load_dataset
 from lngswap.errors import InputError, Problems, SolveError
+from lngswap.export import command_manifest
 from lngswap.extensions import apply_extensions, swap_partners
 from lngswap.foresight import fix_before
 from lngswap.formulation import build_lp
 from lngswap.highs_backend import HighsSession, Outcome, Status, highs_options
 from lngswap.indices import build_model_data
+from lngswap.outputs import check_folder_target, write_folder
 from lngswap.parties import core_accounts
 from lngswap.paths import bundled_models_dir
 from lngswap.swaps import (
@@ -606,28 +606,28 @@ def markdown_table(table: pd.DataFrame, parties: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write(out_dir: Path, table: pd.DataFrame, md_text: str) -> None:
-    """Write the CSV and markdown tables; each file appears whole or not at all."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, write in (("swap_terms.csv", lambda p: table.to_csv(
-            p, index=False, lineterminator="\n", float_format="%.10g")),
-                        ("swap_terms.md", lambda p: Path(p).write_text(md_text))):
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-        os.close(fd)
-        try:
-            write(tmp)
-            Path(tmp).replace(out_dir / name)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+def _write(out_dir: Path, table: pd.DataFrame, md_text: str, man: dict,
+           overwrite: bool) -> list[str]:
+    """Write the CSV and markdown tables and a manifest; the folder appears whole or not at
+    all."""
+
+    def fill(tmp: Path) -> None:
+        table.to_csv(tmp / "swap_terms.csv", index=False, lineterminator="\n",
+                     float_format="%.10g")
+        (tmp / "swap_terms.md").write_text(md_text)
+
+    return write_folder(out_dir, fill, man, overwrite=overwrite)
 
 
 def evaluate_terms(case_path: str | Path, terms_path: str | Path,
                    scenario_paths: list[str | Path] | None = None,
-                   out_dir: str | Path | None = None) -> pd.DataFrame:
+                   out_dir: str | Path | None = None, *,
+                   overwrite: bool = False) -> pd.DataFrame:
     """Evaluate every variant of a terms file under the case and each scenario; write
     swap_terms.csv and swap_terms.md into `out_dir` (default runs/swap-terms) and return the
     table."""
+    target = Path(out_dir) if out_dir else Path("runs") / "swap-terms"
+    check_folder_target(target, overwrite=overwrite)
     terms = load_terms(terms_path)
     paths = [Path(case_path), *(Path(p) for p in scenario_paths or [])]
     paths += [_resolve_case(s, terms.path) for s in terms.scenarios]
@@ -647,8 +647,13 @@ def evaluate_terms(case_path: str | Path, terms_path: str | Path,
         parties = sorted({*parties, *(p for ag in c.swaps for p in ag.parties)})
     table = mark_best(pd.DataFrame(rows), parties)
     table.attrs["parties"] = parties
-    _write(Path(out_dir) if out_dir else Path("runs") / "swap-terms", table,
-           markdown_table(table, parties))
+    inputs = {"terms": Path(terms_path)}
+    for i, c in enumerate(cases):
+        inputs[f"case/{i}/{Path(c.source_path).name}"] = Path(c.source_path)
+    man = command_manifest("swap-terms", inputs,
+                           {"scenarios": [c.name for c in cases],
+                            "variants": [v.name for v in terms.variants]})
+    _write(target, table, markdown_table(table, parties), man, overwrite)
     return table
 
 

@@ -125,9 +125,8 @@ def test_set_override_and_atomic_output(toy, tmp_path):
     r = runner.invoke(app, ["run", str(case), "--out", str(out), "--set", "horizon.end=2026-01-04"])
     assert r.exit_code == 0, said(r)
     assert sorted(p.name for p in out.iterdir()) == [
-        "inventory.csv", "manifest.json", "markets.csv", "results.nc", "schedule.csv",
-        "summary.json"] or {"inventory.csv", "manifest.json", "markets.csv", "results.nc",
-                            "schedule.csv", "summary.json"} <= {p.name for p in out.iterdir()}
+        "compliance.csv", "inventory.csv", "manifest.json", "markets.csv", "parties.csv",
+        "results.nc", "schedule.csv", "summary.json", "swaps.csv"]
     mk = pd.read_csv(out / "markets.csv")
     assert mk["date"].max() == "2026-01-04"
     # no temporary folders left beside the output
