@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 import lngswap
-from lngswap.api import build, extract
-from lngswap.export import manifest, write_run
-from lngswap.highs_backend import HighsSession, highs_options
+from lngswap.results.export import manifest, write_run
+from lngswap.solve.highs_backend import HighsSession, highs_options
+from lngswap.studies.api import build, extract
 
 PHASES = ("load_s", "index_s", "lp_s", "handover_s", "highs_s", "highs_wall_s", "loadback_s",
           "e2e_s")

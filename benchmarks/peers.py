@@ -2,7 +2,7 @@
 
 Both start from the same index tables and blocks as lngswap (so they solve the same LP):
 - `pyomo-highs`: a Pyomo ConcreteModel built with one rule per constraint row
-  (`lngswap.pyomo_model.to_pyomo`), solved through Pyomo's `appsi_highs` interface;
+  (`lngswap.model.pyomo_model.to_pyomo`), solved through Pyomo's `appsi_highs` interface;
 - `linopy`: a linopy model, one variable array and one constraint array per block, solved
   with linopy's HiGHS interface (optional `bench` extra).
 """
@@ -17,8 +17,8 @@ import pyomo.environ as pyo
 
 import lngswap
 from benchmarks.measure import machine, median_of, peak_rss_mib
-from lngswap.api import build
-from lngswap.pyomo_model import to_pyomo
+from lngswap.model.pyomo_model import to_pyomo
+from lngswap.studies.api import build
 
 
 def _blocks(case_path: Path, sets: list[str] | None):

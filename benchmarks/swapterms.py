@@ -14,7 +14,7 @@ import time
 import lngswap
 from benchmarks.measure import machine, peak_rss_mib
 from lngswap.paths import bundled_models_dir
-from lngswap.swap_terms import build_for_terms, resolve_variants
+from lngswap.studies.swap_terms import build_for_terms, resolve_variants
 
 
 def variants(n: int) -> list[dict]:

@@ -65,13 +65,13 @@ def guarded(fn: Callable) -> Callable:
 def run_case(case_path: Path | None, out_dir: Path | None, sets: list[str] | None,
              quiet: bool = False, overwrite: bool = False) -> tuple[Path, dict]:
     """Load, solve and write one case; returns the output folder and the summary."""
-    from lngswap.api import solve
-    from lngswap.case import load_case
-    from lngswap.dataset import load_dataset
-    from lngswap.export import manifest, write_run
-    from lngswap.highs_backend import highs_options
-    from lngswap.outputs import check_folder_target
-    from lngswap.summary import human_summary
+    from lngswap.inputs.case import load_case
+    from lngswap.inputs.dataset import load_dataset
+    from lngswap.results.export import manifest, write_run
+    from lngswap.results.summary import human_summary
+    from lngswap.results.writer import check_folder_target
+    from lngswap.solve.highs_backend import highs_options
+    from lngswap.studies.api import solve
 
     case = load_case(case_path, sets)
     options = highs_options(case.solver)  # checked before anything is built
@@ -102,15 +102,15 @@ def run(case: CaseArg = None,
     sets = list(set_ or [])
     bpath = _resolve_baseline(baseline) if baseline else None
     if without_rules:
-        from lngswap.case import load_case
+        from lngswap.inputs.case import load_case
 
         current = load_case(case, sets).rules.disable
         ids = sorted(set(current) | {r.strip() for r in without_rules.split(",") if r.strip()})
         sets.append("rules.disable=[" + ",".join(ids) + "]")
     target, _ = run_case(case, out_dir, sets, overwrite=overwrite)
     if bpath is not None:
-        from lngswap.case import load_case
-        from lngswap.compare import compare_runs, print_comparison
+        from lngswap.inputs.case import load_case
+        from lngswap.results.compare import compare_runs, print_comparison
 
         bname = load_case(bpath).name
         bdir = target.parent / f"{target.name}-baseline-{bname}"
@@ -140,11 +140,11 @@ def _resolve_baseline(baseline: str) -> Path:
 def validate(case: Annotated[Path, typer.Argument(help="Case file to check.")],
              set_: SetOpt = None) -> None:
     """Check a case file and its dataset without solving."""
-    from lngswap.case import load_case
-    from lngswap.dataset import load_dataset
-    from lngswap.extensions import apply_extensions, swap_partners
-    from lngswap.highs_backend import highs_options
-    from lngswap.indices import build_model_data
+    from lngswap.areas.extensions import apply_extensions, swap_partners
+    from lngswap.inputs.case import load_case
+    from lngswap.inputs.dataset import load_dataset
+    from lngswap.solve.highs_backend import highs_options
+    from lngswap.tables.indices import build_model_data
 
     c = load_case(case, set_ or [])
     highs_options(c.solver)
@@ -160,8 +160,8 @@ def validate(case: Annotated[Path, typer.Argument(help="Case file to check.")],
 def routes(dataset: Annotated[Path | None, typer.Option(
         "--dataset", help="Dataset folder (default: the bundled data).")] = None) -> None:
     """Recompute sea routes with searoute and write routes.csv into the dataset."""
-    from lngswap.dataset import resolve_folder
-    from lngswap.routes import write_routes
+    from lngswap.inputs.dataset import resolve_folder
+    from lngswap.network.routes import write_routes
 
     folder = resolve_folder(str(dataset) if dataset else "default")
     path = write_routes(folder)
@@ -175,7 +175,7 @@ def compare(runs: Annotated[list[Path], typer.Argument(help="Run folders; the fi
             out_dir: Annotated[Path | None, typer.Option("--out")] = None,
             overwrite: OverwriteOpt = False) -> None:
     """Side-by-side headline figures of several runs (comparison.csv and .md)."""
-    from lngswap.compare import compare_runs, print_comparison
+    from lngswap.results.compare import compare_runs, print_comparison
 
     table = compare_runs(runs, out_dir, overwrite=overwrite)
     print_comparison(table, out)
@@ -189,8 +189,8 @@ def check(schedule: Annotated[Path, typer.Argument(help="Schedule CSV to audit."
           = None,
           overwrite: OverwriteOpt = False) -> None:
     """Audit a schedule against a case's compliance rules; exit 1 if any rule is broken."""
-    from lngswap.audit import audit_schedule, print_violations
-    from lngswap.outputs import write_file
+    from lngswap.results.audit import audit_schedule, print_violations
+    from lngswap.results.writer import write_file
 
     violations = audit_schedule(schedule, case)
     if out_file:
@@ -210,7 +210,7 @@ def swap_terms(case: Annotated[Path, typer.Argument(help="Case with a swap agree
                out_dir: Annotated[Path | None, typer.Option("--out")] = None,
                overwrite: OverwriteOpt = False) -> None:
     """Compare swap terms across scenarios, side by side, with each party's gain."""
-    from lngswap.swap_terms import evaluate_terms, print_terms
+    from lngswap.studies.swap_terms import evaluate_terms, print_terms
 
     table = evaluate_terms(case, terms, list(scenarios or []), out_dir, overwrite=overwrite)
     print_terms(table, out)

@@ -9,8 +9,8 @@ import pytest
 from test_rules import START, rule, rules_file, world
 from typer.testing import CliRunner
 
-from lngswap.audit import audit_schedule
 from lngswap.cli import app
+from lngswap.results.audit import audit_schedule
 
 runner = CliRunner()
 

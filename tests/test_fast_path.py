@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import lngswap
-from lngswap.highs_backend import solve_form
+from lngswap.solve.highs_backend import solve_form
 from lngswap.units import T_PER_M3
 
 EVERY_5_DAYS_MTPA = 365 * 100_000 * T_PER_M3 / 5 / 1e6

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from lngswap.cli import app
 from lngswap.errors import InputError
-from lngswap.outputs import check_folder_target, foreign_entries, write_file, write_folder
+from lngswap.results.writer import check_folder_target, foreign_entries, write_file, write_folder
 
 runner = CliRunner()
 
@@ -163,7 +163,7 @@ def test_sigterm_during_a_run_leaves_nothing_behind(toy, tmp_path):
     k = tmp_path / "k"
     k.mkdir()
     out = k / "out"
-    code = ("import sys, time, lngswap.export as e\n"
+    code = ("import sys, time, lngswap.results.export as e\n"
             "orig = e._csv\n"
             "def slow(df, path):\n"
             "    orig(df, path); time.sleep(0.5)\n"

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 import lngswap
-from lngswap.dataset import load_dataset
-from lngswap.extensions import apply_extensions, swap_partners
-from lngswap.formulation import build_lp
-from lngswap.highs_backend import highs_options, solve_form
-from lngswap.indices import build_model_data
-from lngswap.parties import eligible_pairs
-from lngswap.shipping import route_table
+from lngswap.areas.extensions import apply_extensions, swap_partners
+from lngswap.inputs.dataset import load_dataset
+from lngswap.model.formulation import build_lp
+from lngswap.network.shipping import route_table
+from lngswap.solve.highs_backend import highs_options, solve_form
+from lngswap.tables.indices import build_model_data
+from lngswap.tables.parties import eligible_pairs
 from lngswap.units import T_PER_M3
 
 EVERY_4_DAYS_MTPA = 365 * 100_000 * T_PER_M3 / 4 / 1e6

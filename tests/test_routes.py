@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from lngswap.errors import InputError
-from lngswap.passages import (
+from lngswap.network.passages import (
     ALTERNATIVE_ROUTES,
     CLOSABLE_ALTERNATIVES,
     PASSAGES,
@@ -17,7 +17,7 @@ from lngswap.passages import (
     to_searoute,
     valid_passages,
 )
-from lngswap.routes import ROUTE_COLUMNS, compute_routes, load_routes, write_routes
+from lngswap.network.routes import ROUTE_COLUMNS, compute_routes, load_routes, write_routes
 
 PORTS = pd.DataFrame(
     {

@@ -16,13 +16,13 @@ import yaml
 from typer.testing import CliRunner
 
 import lngswap
-from lngswap.case import load_case
+from lngswap.areas.extensions import apply_extensions
 from lngswap.cli import app
-from lngswap.dataset import load_dataset
 from lngswap.errors import InputError
-from lngswap.extensions import apply_extensions
-from lngswap.indices import build_model_data
+from lngswap.inputs.case import load_case
+from lngswap.inputs.dataset import load_dataset
 from lngswap.paths import bundled_models_dir
+from lngswap.tables.indices import build_model_data
 from lngswap.units import MMBTU_PER_T, T_PER_M3
 
 CARGO_MMBTU = 100_000 * T_PER_M3 * MMBTU_PER_T

@@ -10,10 +10,10 @@ from test_swaps import AGREEMENT, DAILY, swap_world
 from typer.testing import CliRunner
 
 import lngswap
-from lngswap.case import load_case
 from lngswap.cli import app
 from lngswap.errors import InputError
-from lngswap.swap_terms import build_for_terms, load_terms, resolve_variants
+from lngswap.inputs.case import load_case
+from lngswap.studies.swap_terms import build_for_terms, load_terms, resolve_variants
 
 runner = CliRunner()
 VARIANTS = [

@@ -47,9 +47,9 @@ import numpy as np
 import pandas as pd
 
 from lngswap.errors import Problems
-from lngswap.lp import ConBlock, LinearProgram, VarBlock
-from lngswap.parties import Accounts, core_accounts, release_cooperative_only, row_prices
-from lngswap.swaps_schema import SwapAgreement
+from lngswap.inputs.swaps_schema import SwapAgreement
+from lngswap.model.lp import ConBlock, LinearProgram, VarBlock
+from lngswap.tables.parties import Accounts, core_accounts, release_cooperative_only, row_prices
 from lngswap.units import MMBTU_PER_T
 
 INF = np.inf
@@ -212,8 +212,8 @@ def solve_as_run(case, ds) -> tuple:
     """Build and solve a case as `lngswap run` does, returning (Built, Outcome): under
     `foresight: surprise` the decisions before the first event are fixed at the plan without
     events. Results are kept for a few cases, so repeated references cost one solve."""
-    from lngswap.api import build, solve_built  # a whole run of the case, one level up
-    from lngswap.foresight import first_event_day, fix_before
+    from lngswap.studies.api import build, solve_built  # a whole run of the case, one level up
+    from lngswap.studies.foresight import first_event_day, fix_before
 
     key = _key(case, ds)
     if key in _SOLVED:
@@ -233,7 +233,7 @@ def solve_as_run(case, ds) -> tuple:
 
 def surprise_day(case, cal) -> int:
     """First day whose decisions are free under `foresight: surprise` (0 otherwise)."""
-    from lngswap.foresight import first_event_day
+    from lngswap.studies.foresight import first_event_day
 
     t0 = first_event_day(case, cal)
     return int(t0) if case.foresight == "surprise" and t0 is not None and t0 > 0 else 0

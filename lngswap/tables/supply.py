@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lngswap.calendar import Calendar, price_paths
-from lngswap.dataset import Dataset
-from lngswap.events import of_type
+from lngswap.inputs.calendar import Calendar, price_paths
+from lngswap.inputs.dataset import Dataset
+from lngswap.inputs.events import of_type
 from lngswap.units import MMBTU_PER_T, T_PER_M3
 
 SPOT = "spot"

@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from lngswap.errors import InputError
-from lngswap.export import command_manifest
-from lngswap.outputs import check_folder_target, write_folder
+from lngswap.results.export import command_manifest
+from lngswap.results.writer import check_folder_target, write_folder
 
 TBTU = 1e6
 

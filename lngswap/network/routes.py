@@ -2,7 +2,7 @@
 
 For every (port, terminal) pair: the `direct` route (searoute's shortest path with its default
 restriction, the Arctic, always on) and the distinct alternatives that avoid closable passages
-(`avoid-suez`, `avoid-panama`, ... see `lngswap.passages.ALTERNATIVE_ROUTES`). Each route
+(`avoid-suez`, `avoid-panama`, ... see `lngswap.network.passages.ALTERNATIVE_ROUTES`). Each route
 lists the passages it crosses in the order crossed, with the sea distance from the port to each
 crossing, so a closure window can be turned into a cut-off or a reroute on the right days.
 
@@ -30,7 +30,7 @@ import pandas as pd
 import searoute as sr
 
 from lngswap.errors import InputError, Problems
-from lngswap.passages import (
+from lngswap.network.passages import (
     ALTERNATIVE_ROUTES,
     ALWAYS_RESTRICTED,
     PASSAGES,
@@ -253,7 +253,7 @@ def compute_routes(
     """Direct and passage-avoiding sea routes for every (port, terminal) pair, one row each.
 
     `ports` has columns port, lon, lat and `terminals` terminal, lon, lat (one row per name).
-    Alternatives (lngswap.passages.ALTERNATIVE_ROUTES) are kept only when their passages differ
+    Alternatives (`passages.ALTERNATIVE_ROUTES`) are kept only when their passages differ
     from those of the routes already kept for the pair, so each row is a real choice for a
     closure scenario. Rows are sorted by port, terminal, route; the result is deterministic.
     """

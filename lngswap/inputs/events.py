@@ -54,7 +54,7 @@ class _PassageEvent(_Event):
     @field_validator("passage")
     @classmethod
     def _known(cls, v: str) -> str:
-        from lngswap.passages import valid_passages
+        from lngswap.network.passages import valid_passages
 
         if v not in valid_passages():
             raise ValueError(

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lngswap.supply import SPOT
+from lngswap.tables.supply import SPOT
 
 #: Account categories: +1 a cost, -1 a credit, 0 a quantity (not part of the total).
 CATEGORIES: dict[str, int] = {

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lngswap.calendar import Calendar
-from lngswap.dataset import Dataset
-from lngswap.events import of_type
+from lngswap.inputs.calendar import Calendar
+from lngswap.inputs.dataset import Dataset
+from lngswap.inputs.events import of_type
 from lngswap.units import MMBTU_PER_T, m3_to_tbtu, mt_to_tbtu
 
 FLOOR_MAX_SHARE_OF_TANK = 0.9

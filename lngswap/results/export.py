@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from lngswap.outputs import write_folder
-from lngswap.results import Results
+from lngswap.results.extract import Results
+from lngswap.results.writer import write_folder
 
 
 def _version(pkg: str) -> str:

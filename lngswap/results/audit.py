@@ -18,9 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lngswap.calendar import Calendar
-from lngswap.errors import InputError, Problems
-from lngswap.rules import (
+from lngswap.areas.rules import (
     MM,
     POLICY_LABEL,
     Legs,
@@ -32,7 +30,9 @@ from lngswap.rules import (
     period_labels,
     period_share,
 )
-from lngswap.rules_schema import (
+from lngswap.errors import InputError, Problems
+from lngswap.inputs.calendar import Calendar
+from lngswap.inputs.rules_schema import (
     DEFAULT_DATE_BASIS,
     DEFAULT_PARTY_BASIS,
     LoadedRule,
@@ -216,8 +216,8 @@ def audit_schedule(schedule_path: str | Path, case_path: str | Path) -> pd.DataF
     `row` (as a spreadsheet numbers it), `cargo_id`, `rule_id`, `kind`, `legal_basis`, `why`.
 
     Raises InputError on a missing or malformed schedule, case or rule file."""
-    from lngswap.case import load_case
-    from lngswap.dataset import load_dataset
+    from lngswap.inputs.case import load_case
+    from lngswap.inputs.dataset import load_dataset
 
     path = Path(schedule_path)
     if not path.exists():

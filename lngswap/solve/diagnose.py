@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lngswap.errors import SolveError
-from lngswap.highs_backend import Status
+from lngswap.solve.highs_backend import Status
 
 HARD_FAMILIES = {
     "cargo_balance": "every cargo is either shipped or left unlifted",

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pyomo.environ as pyo
 
-from lngswap.highs_backend import Outcome, Status, _status
-from lngswap.lp import LinearProgram, StandardForm
+from lngswap.model.lp import LinearProgram, StandardForm
+from lngswap.solve.highs_backend import Outcome, Status, _status
 
 
 def to_pyomo(lp: LinearProgram, form: StandardForm) -> pyo.ConcreteModel:

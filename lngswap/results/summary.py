@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lngswap.highs_backend import Outcome
+from lngswap.solve.highs_backend import Outcome
 
 
 def _r(x: float, nd: int = 2) -> float:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from lngswap.events import of_type
+from lngswap.inputs.events import of_type
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import highspy
 import numpy as np
 
 from lngswap.errors import Problems
-from lngswap.lp import StandardForm
+from lngswap.model.lp import StandardForm
 
 
 class Status(StrEnum):

@@ -23,10 +23,10 @@ from pydantic import (
 )
 
 from lngswap.errors import InputError, describe_validation
-from lngswap.events import Event
+from lngswap.inputs.events import Event
+from lngswap.inputs.rules_schema import RuleSettings
+from lngswap.inputs.swaps_schema import SwapAgreement
 from lngswap.paths import bundled_models_dir
-from lngswap.rules_schema import RuleSettings
-from lngswap.swaps_schema import SwapAgreement
 
 
 class Strict(BaseModel):

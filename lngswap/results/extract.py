@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from lngswap.formulation import storage_target_days
-from lngswap.highs_backend import Outcome
-from lngswap.indices import ModelData
-from lngswap.lp import LinearProgram
+from lngswap.model.formulation import storage_target_days
+from lngswap.model.lp import LinearProgram
+from lngswap.solve.highs_backend import Outcome
+from lngswap.tables.indices import ModelData
 
 EPS = 1e-7
 MM = 1e6  # MMBtu per TBtu, and USD per million USD

@@ -48,20 +48,8 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
-from lngswap.api import Built, phase_timings
-from lngswap.case import Case, load_case
-from lngswap.dataset import Dataset, load_dataset
-from lngswap.errors import InputError, Problems, SolveError
-from lngswap.export import command_manifest
-from lngswap.extensions import apply_extensions, swap_partners
-from lngswap.foresight import fix_before
-from lngswap.formulation import build_lp
-from lngswap.highs_backend import HighsSession, Outcome, Status, highs_options
-from lngswap.indices import build_model_data
-from lngswap.outputs import check_folder_target, write_folder
-from lngswap.parties import core_accounts
-from lngswap.paths import bundled_models_dir
-from lngswap.swaps import (
+from lngswap.areas.extensions import apply_extensions, swap_partners
+from lngswap.areas.swaps import (
     Reference,
     SwapSetup,
     accounts_of,
@@ -73,7 +61,19 @@ from lngswap.swaps import (
     swap_accounts,
     term_arrays,
 )
-from lngswap.swaps_schema import TERM_KEYS, SwapAgreement
+from lngswap.errors import InputError, Problems, SolveError
+from lngswap.inputs.case import Case, load_case
+from lngswap.inputs.dataset import Dataset, load_dataset
+from lngswap.inputs.swaps_schema import TERM_KEYS, SwapAgreement
+from lngswap.model.formulation import build_lp
+from lngswap.paths import bundled_models_dir
+from lngswap.results.export import command_manifest
+from lngswap.results.writer import check_folder_target, write_folder
+from lngswap.solve.highs_backend import HighsSession, Outcome, Status, highs_options
+from lngswap.studies.api import Built, phase_timings
+from lngswap.studies.foresight import fix_before
+from lngswap.tables.indices import build_model_data
+from lngswap.tables.parties import core_accounts
 
 VARIANT_KEYS = (*TERM_KEYS, "require_mutual_benefit")
 SHORT = {"max_outstanding_cargoes": "cap", "repay_within_days": "repay",

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lngswap.rules_schema import (
+from lngswap.inputs.rules_schema import (
     DEFAULT_DATE_BASIS,
     DEFAULT_PARTY_BASIS,
     LoadedRule,
@@ -45,7 +45,7 @@ from lngswap.rules_schema import (
     load_rule_set,
     resolve_files,
 )
-from lngswap.supply import SPOT
+from lngswap.tables.supply import SPOT
 from lngswap.units import mt_to_tbtu
 
 MM = 1e6  # MMBtu per TBtu, USD per million USD

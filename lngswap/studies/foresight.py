@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lngswap.events import of_type
-from lngswap.highs_backend import Outcome
+from lngswap.inputs.events import of_type
+from lngswap.solve.highs_backend import Outcome
 
 #: day-indexed flow families fixed before the start (stocks follow from them)
 DAY_FLOWS = ("sendout", "inject", "withdraw", "row_sale", "row_surplus", "unserved")

@@ -13,16 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lngswap.case import Case
-from lngswap.dataset import Dataset, load_dataset
-from lngswap.diagnose import explain_failure
-from lngswap.extensions import apply_extensions, extract_extensions, swap_partners
-from lngswap.foresight import first_event_day, fix_before
-from lngswap.formulation import build_lp
-from lngswap.highs_backend import HighsSession, Outcome, Status, highs_options
-from lngswap.indices import ModelData, build_model_data
-from lngswap.lp import LinearProgram, StandardForm
-from lngswap.results import (
+from lngswap.areas.extensions import apply_extensions, extract_extensions, swap_partners
+from lngswap.inputs.case import Case
+from lngswap.inputs.dataset import Dataset, load_dataset
+from lngswap.model.formulation import build_lp
+from lngswap.model.lp import LinearProgram, StandardForm
+from lngswap.results.extract import (
     Results,
     cost_breakdown,
     inventory_table,
@@ -30,7 +26,11 @@ from lngswap.results import (
     schedule_table,
     storage_targets,
 )
-from lngswap.summary import summarise
+from lngswap.results.summary import summarise
+from lngswap.solve.diagnose import explain_failure
+from lngswap.solve.highs_backend import HighsSession, Outcome, Status, highs_options
+from lngswap.studies.foresight import first_event_day, fix_before
+from lngswap.tables.indices import ModelData, build_model_data
 
 
 @dataclass
@@ -73,7 +73,7 @@ def phase_timings(md: ModelData, t0: float, t1: float, t2: float, t3: float) -> 
 def solve_built(b: Built) -> tuple[Outcome, HighsSession]:
     """Hand the LP to HiGHS and solve; raise SolveError in domain words if not optimal."""
     if b.md.case.solver.backend == "pyomo":
-        from lngswap.pyomo_model import solve_with_pyomo
+        from lngswap.model.pyomo_model import solve_with_pyomo
 
         out = solve_with_pyomo(b.lp, b.form, b.md.case.solver)
         session = None

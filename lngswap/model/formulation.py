@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lngswap.indices import ModelData
-from lngswap.lp import ConBlock, LinearProgram, VarBlock
+from lngswap.model.lp import ConBlock, LinearProgram, VarBlock
+from lngswap.tables.indices import ModelData
 
 STORAGE_CYCLE_COST_USD_PER_MMBTU = 0.05  # keeps injection from cycling for free
 AT_SEA_OVERFLOW_USD_PER_MMBTU = 50.0  # a cargo at sea its terminal cannot take in

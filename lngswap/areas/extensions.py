@@ -6,7 +6,7 @@ Each area offers `prepare(md, ds)` (index tables and LP hooks, before the LP is 
 
 from __future__ import annotations
 
-from lngswap import rules, swaps
+from lngswap.areas import rules, swaps
 
 
 def swap_partners(case) -> dict[str, set[str]] | None:

@@ -11,13 +11,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lngswap.calendar import Calendar
-from lngswap.case import Case
-from lngswap.dataset import Dataset
-from lngswap.demand import DemandSide, build_demand
 from lngswap.errors import Problems
-from lngswap.parties import eligible_pairs
-from lngswap.shipping import (
+from lngswap.inputs.calendar import Calendar
+from lngswap.inputs.case import Case
+from lngswap.inputs.dataset import Dataset
+from lngswap.network.shipping import (
     Fleet,
     at_sea,
     build_arcs,
@@ -26,7 +24,9 @@ from lngswap.shipping import (
     fleet_of,
     route_table,
 )
-from lngswap.supply import build_cargoes
+from lngswap.tables.demand import DemandSide, build_demand
+from lngswap.tables.parties import eligible_pairs
+from lngswap.tables.supply import build_cargoes
 
 
 @dataclass

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lngswap.calendar import Calendar
-from lngswap.dataset import Dataset
-from lngswap.events import of_type
-from lngswap.supply import cargo_tonnes
+from lngswap.inputs.calendar import Calendar
+from lngswap.inputs.dataset import Dataset
+from lngswap.inputs.events import of_type
+from lngswap.tables.supply import cargo_tonnes
 from lngswap.units import MMBTU_PER_T, NM_PER_DAY_PER_KNOT
 
 CANAL_FEE_LEGS = 2  # laden and ballast transit both pay the canal

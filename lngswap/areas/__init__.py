@@ -1,0 +1,1 @@
+"""Model areas that add their own tables, constraints and outputs: rules and swaps."""

@@ -1,0 +1,1 @@
+"""Sea routes, passages (chokepoints, canals) and the shipping arcs built on them."""

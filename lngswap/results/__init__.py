@@ -1,0 +1,1 @@
+"""From the solution to tables, summaries, run folders and comparisons."""

@@ -1,0 +1,1 @@
+"""Hand-over to HiGHS, typed solver outcomes and infeasibility diagnosis."""

@@ -1,0 +1,1 @@
+"""Everything that takes more than one solve: foresight, references, term variants."""

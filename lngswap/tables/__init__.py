@@ -1,0 +1,1 @@
+"""Index tables of the LP: cargoes, import nodes and markets, parties."""
