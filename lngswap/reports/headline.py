@@ -1,0 +1,149 @@
+"""Headline figures of a run, for the console and the report's cards.
+
+The model's objective nets the rest of the world's purchases against the core markets' costs,
+so it is often negative and says little on its own. The headline leads instead with what the
+core markets' parties pay (the sum of their accounts in parties.csv), unserved energy and the
+lowest days of cover per market, then the rest of the world, the cost change against a
+baseline, cut-off and rerouted cargoes, the swap result per party and missed storage targets.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from lngswap.reports.runs import RunData, Unit, places
+
+
+def core_parties(run: RunData, core: list[str]) -> list[str]:
+    """Parties owning the core markets (from the dataset's markets table)."""
+    mk = places(run.dataset).markets
+    return sorted(set(mk.loc[mk["market"].isin(core), "party"].astype(str)))
+
+
+def headline(run: RunData, u: Unit) -> dict:
+    """Headline figures of one run (plain numbers; energy in `u`, money in USD)."""
+    s = run.summary
+    where = places(run.dataset)
+    present = sorted(run.markets["market"].astype(str).unique())
+    core = where.core_markets(present)
+    parties = core_parties(run, core)
+    p = run.table("parties")
+    core_cost = (float(p.loc[p["party"].astype(str).isin(parties), "total_cost_usd"].sum())
+                 if p is not None and "total_cost_usd" in p else float("nan"))
+    un = s.get("unserved_mmbtu", {})
+    swaps = ((s.get("swaps") or {}).get("gain_vs_isolated") or {}).get("parties") or {}
+    return {
+        "case": run.name, "status": s.get("status"), "cooperation": s.get("cooperation"),
+        "horizon": s.get("horizon", {}),
+        "core_parties": parties, "core_cost_usd": core_cost,
+        "objective_usd": float(s.get("objective_usd", float("nan"))),
+        "core_markets": core,
+        "row_markets": [m for m in present if m not in core],
+        "unserved": {m: u.of(float(un.get(m, 0.0))) for m in present},
+        "unserved_core": u.of(sum(float(un.get(m, 0.0)) for m in core)),
+        "delivered": {m: u.of(float(v)) for m, v in s.get("delivered_mmbtu", {}).items()},
+        "lowest_cover": s.get("lowest_days_of_cover", {}),
+        "lowest_cover_date": s.get("lowest_cover_date", {}),
+        "mean_value": s.get("mean_marginal_value_usd_per_mmbtu", {}),
+        "rerouted_cargoes": s.get("rerouted_cargoes", 0),
+        "cut_off_cargoes": s.get("cut_off_cargoes", 0),
+        "swap_gain_usd": {k: float(v.get("gain_usd", 0.0)) for k, v in swaps.items()},
+        "storage_targets_missed": [t for t in s.get("storage_targets") or []
+                                   if float(t.get("fill", 1.0)) + 1e-4 < float(
+                                       t.get("target", 0.0))],
+        "unit": u.label,
+    }
+
+
+def _bn(x: float) -> str:
+    return f"{x / 1e9:,.2f} bn USD"
+
+
+def print_headline(run: RunData, u: Unit, console: Console, baseline: RunData | None = None,
+                   by_month: bool = False) -> None:
+    """The run's headline on the console: a sentence, a table per market, the rest."""
+    h = headline(run, u)
+    b = headline(baseline, u) if baseline is not None else None
+    hz = h["horizon"]
+    console.print(f"{h['case']} ({h['status']}, {h['cooperation']}, {hz.get('start')} to "
+                  f"{hz.get('end')}): the core markets' parties ({', '.join(h['core_parties'])})"
+                  f" pay {_bn(h['core_cost_usd'])}"
+                  + (f", {_bn(h['core_cost_usd'] - b['core_cost_usd'])} more than "
+                     f"{b['case']}" if b else "")
+                  + f"; unserved in core markets {h['unserved_core']:,.3f} {u.label}.")
+    t = Table(title=None, show_edge=False, pad_edge=False)
+    for c in ("market", f"delivered {u.label}", f"unserved {u.label}", "lowest cover d",
+              "on", "mean value $/MMBtu"):
+        t.add_column(c, justify="left" if c in ("market", "on") else "right")
+    for m in [*h["core_markets"], *h["row_markets"]]:
+        t.add_row(m, f"{h['delivered'].get(m, 0):,.2f}", f"{h['unserved'].get(m, 0):,.3f}",
+                  f"{h['lowest_cover'].get(m, 0):,.1f}", str(h["lowest_cover_date"].get(m, "")),
+                  f"{h['mean_value'].get(m, 0):,.2f}")
+    console.print(t)
+    if by_month:
+        print_by_month(run, u, console, h["core_markets"])
+    console.print(f"rerouted cargoes {h['rerouted_cargoes']}, cargoes cut off by closures "
+                  f"{h['cut_off_cargoes']}; model objective {_bn(h['objective_usd'])} (net of "
+                  "the rest of the world's sales value)")
+    if h["swap_gain_usd"]:
+        console.print("swap result against isolated: " + ", ".join(
+            f"{p} {v / 1e6:+,.1f} M USD" for p, v in sorted(h["swap_gain_usd"].items())))
+    for tgt in h["storage_targets_missed"]:
+        console.print(f"storage target missed: {tgt['market']} on {tgt['date']} at "
+                      f"{100 * tgt['fill']:.1f} % full against {100 * tgt['target']:.0f} %")
+
+
+def monthly(run: RunData, u: Unit, markets: list[str]) -> pd.DataFrame:
+    """Demand, supplied and unserved per market and month, in `u`."""
+    mk = run.markets[run.markets["market"].isin(markets)]
+    g = (mk.assign(month=mk["date"].astype(str).str.slice(0, 7))
+         .groupby(["market", "month"], as_index=False)[["demand_mmbtu", "supplied_mmbtu",
+                                                        "unserved_mmbtu"]].sum())
+    for c in ("demand_mmbtu", "supplied_mmbtu", "unserved_mmbtu"):
+        g[c] = u.of(g[c])
+    return g.rename(columns={c: c.replace("_mmbtu", f" {u.label}") for c in g.columns})
+
+
+def print_by_month(run: RunData, u: Unit, console: Console, markets: list[str]) -> None:
+    """Unserved energy per core market and month (months as columns)."""
+    g = monthly(run, u, markets)
+    piv = g.pivot(index="market", columns="month", values=f"unserved {u.label}").reindex(
+        markets)
+    t = Table(title=f"unserved by month ({u.label})", show_edge=False, pad_edge=False)
+    t.add_column("market")
+    for c in piv.columns:
+        t.add_column(str(c), justify="right")
+    for m, row in piv.iterrows():
+        t.add_row(str(m), *[f"{v:,.3f}" for v in row])
+    console.print(t)
+
+
+def print_compare_headline(runs: list[RunData], u: Unit, console: Console) -> None:
+    """A short comparison: cost, unserved and lowest cover in core markets, run by run,
+    against the first (the detail is in comparison.csv)."""
+    hs = [headline(r, u) for r in runs]
+    ref = hs[0]
+    t = Table(show_edge=False, pad_edge=False)
+    t.add_column("figure")
+    for h in hs:
+        t.add_column(h["case"][:24], justify="right")
+    if len(hs) > 1:
+        t.add_column("change", justify="right")
+
+    def row(label: str, vals: list[float], fmt: str) -> None:
+        cells = [format(v, fmt) for v in vals]
+        if len(vals) > 1:
+            cells.append(format(vals[-1] - vals[0], "+" + fmt.lstrip(",").replace(",", "")))
+        t.add_row(label, *cells)
+
+    row("core parties' cost, bn USD", [h["core_cost_usd"] / 1e9 for h in hs], ",.2f")
+    row(f"unserved, core markets, {u.label}", [h["unserved_core"] for h in hs], ",.3f")
+    row(f"unserved, rest of world, {u.label}",
+        [sum(h["unserved"].get(m, 0) for m in h["row_markets"]) for h in hs], ",.3f")
+    for m in ref["core_markets"]:
+        row(f"lowest cover {m}, days", [h["lowest_cover"].get(m, 0.0) for h in hs], ",.1f")
+    row("rerouted cargoes", [h["rerouted_cargoes"] for h in hs], ",.0f")
+    row("cut-off cargoes", [h["cut_off_cargoes"] for h in hs], ",.0f")
+    console.print(t)
