@@ -23,11 +23,21 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
-CaseArg = Annotated[Path | None, typer.Argument(help="Case file (default: models/base.yaml).")]
+CaseArg = Annotated[Path | None, typer.Argument(
+    help="Case file, or the name of a bundled case (`lngswap cases`); default: base.")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override: key.path=value.")]
 OverwriteOpt = Annotated[bool, typer.Option(
     "--overwrite", help="Write into an output folder that holds other files: only lngswap's "
     "own files are replaced, the rest are kept.")]
+XlsxOpt = Annotated[bool, typer.Option(
+    "--xlsx", help="Also write the tables as one Excel workbook in the output folder (summary "
+    "sheet first).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print no progress and no "
+                                        "summary.")]
+UnitsOpt = Annotated[str, typer.Option("--units", help="Energy in summaries and reports: mt "
+                                       "(Mt LNG), bcm or mmbtu.")]
+ByOpt = Annotated[str, typer.Option("--by", help="'month' adds monthly views to the "
+                                    "summary.")]
 
 
 class Terminated(BaseException):
@@ -65,26 +75,29 @@ def guarded(fn: Callable) -> Callable:
 def run_case(case_path: Path | None, out_dir: Path | None, sets: list[str] | None,
              quiet: bool = False, overwrite: bool = False) -> tuple[Path, dict]:
     """Load, solve and write one case; returns the output folder and the summary."""
+    from lngswap import progress
     from lngswap.inputs.case import load_case
     from lngswap.inputs.dataset import load_dataset
+    from lngswap.paths import resolve_case
     from lngswap.results.export import manifest, write_run
-    from lngswap.results.summary import human_summary
     from lngswap.results.writer import check_folder_target
     from lngswap.solve.highs_backend import highs_options
     from lngswap.studies.api import solve
 
-    case = load_case(case_path, sets)
+    case = load_case(resolve_case(case_path) if case_path else None, sets)
     options = highs_options(case.solver)  # checked before anything is built
     target = out_dir or Path("runs") / case.name
     check_folder_target(target, overwrite=overwrite)  # refused before any work is done
+    progress.phase(f"{case.name}: loading the dataset")
     ds = load_dataset(case.dataset)
+    progress.phase(f"{case.name}: building and solving the LP over {case.horizon.start} to "
+                   f"{case.horizon.end} (HiGHS; a short case takes seconds, a year a minute "
+                   "or more)")
     res = solve(case, ds)
+    progress.phase(f"{case.name}: writing {target}")
     man = manifest(case, res, ds.hashes, options)
     for note in write_run(target, res, man, overwrite=overwrite):
         err.print(note)
-    if not quiet:
-        out.print(human_summary(res.summary))
-        out.print(f"wrote {target}")
     return target, res.summary
 
 
@@ -97,42 +110,71 @@ def run(case: CaseArg = None,
             "--baseline", help="Also run this case (e.g. base) and compare.")] = None,
         without_rules: Annotated[str | None, typer.Option(
             "--without-rules", help="Comma-separated rule ids to switch off.")] = None,
-        overwrite: OverwriteOpt = False) -> None:
+        overwrite: OverwriteOpt = False,
+        xlsx: XlsxOpt = False, quiet: QuietOpt = False, units: UnitsOpt = "mt",
+        by: ByOpt = "horizon") -> None:
     """Run a case and write schedule, inventory, markets, summary, results.nc, manifest."""
+    from lngswap import progress
+    from lngswap.paths import resolve_case
+
     sets = list(set_ or [])
-    bpath = _resolve_baseline(baseline) if baseline else None
+    bpath = resolve_case(baseline, key="--baseline") if baseline else None
+    u, by_month = _display(units, by)
     if without_rules:
         from lngswap.inputs.case import load_case
 
-        current = load_case(case, sets).rules.disable
+        current = load_case(resolve_case(case) if case else None, sets).rules.disable
         ids = sorted(set(current) | {r.strip() for r in without_rules.split(",") if r.strip()})
         sets.append("rules.disable=[" + ",".join(ids) + "]")
-    target, _ = run_case(case, out_dir, sets, overwrite=overwrite)
-    if bpath is not None:
-        from lngswap.inputs.case import load_case
-        from lngswap.results.compare import compare_runs, print_comparison
+    with progress.reporting("quiet" if quiet else "auto"):
+        target, _ = run_case(case, out_dir, sets, overwrite=overwrite)
+        if xlsx:
+            _add_workbook(target, "run.xlsx")
+        bdir = None
+        if bpath is not None:
+            from lngswap.inputs.case import load_case
+            from lngswap.results.compare import compare_runs
 
-        bname = load_case(bpath).name
-        bdir = target.parent / f"{target.name}-baseline-{bname}"
-        run_case(bpath, bdir, [], quiet=True, overwrite=overwrite)
-        table = compare_runs([bdir, target], target / "comparison", overwrite=overwrite)
-        print_comparison(table, out)
+            bname = load_case(bpath).name
+            bdir = target.parent / f"{target.name}-baseline-{bname}"
+            run_case(bpath, bdir, [], quiet=True, overwrite=overwrite)
+            compare_runs([bdir, target], target / "comparison", overwrite=overwrite)
+    _print_run(target, bdir, u, by_month, quiet, xlsx)
 
 
-def _resolve_baseline(baseline: str) -> Path:
-    """A baseline case by path or by the name of a bundled case; refused before any run."""
-    from lngswap.errors import InputError
-    from lngswap.paths import bundled_models_dir
+def _display(units: str, by: str):
+    """The display unit and whether monthly views are asked for; InputError otherwise."""
+    from lngswap.reports.runs import unit
 
-    bpath = Path(baseline)
-    if bpath.is_file():
-        return bpath
-    bundled = bundled_models_dir() / f"{baseline}.yaml"
-    if bundled.is_file():
-        return bundled
-    names = sorted(p.stem for p in bundled_models_dir().glob("*.yaml"))
-    raise InputError(f"--baseline {baseline}: no such case file and no bundled case of that "
-                     f"name; bundled cases: {', '.join(names)}")
+    if by not in ("horizon", "month"):
+        raise InputError(f"--by {by}: expected 'month' (or 'horizon', the default)")
+    return unit(units), by == "month"
+
+
+def _add_workbook(folder: Path, name: str) -> Path:
+    """Add an Excel workbook of the folder's tables to the folder (atomically)."""
+    from lngswap import progress
+    from lngswap.reports.folder import add_to_folder
+    from lngswap.reports.workbook import write_workbook
+
+    progress.phase(f"writing {folder / name}")
+    add_to_folder(folder, {name: lambda p: write_workbook(folder, p)})
+    return folder / name
+
+
+def _print_run(target: Path, bdir: Path | None, u, by_month: bool, quiet: bool,
+               xlsx: bool) -> None:
+    """The run's headline on the console (against the baseline run, if one was made)."""
+    if quiet:
+        return
+    from lngswap.reports.headline import print_headline
+    from lngswap.reports.runs import read_run
+
+    base = read_run(bdir) if bdir is not None else None
+    print_headline(read_run(target), u, out, baseline=base, by_month=by_month)
+    out.print(f"wrote {target}" + (f" (and {target / 'run.xlsx'})" if xlsx else "")
+              + (f"; comparison in {target / 'comparison'}" if bdir else "")
+              + f"; see it with: lngswap report {target}")
 
 
 @app.command()
@@ -143,10 +185,11 @@ def validate(case: Annotated[Path, typer.Argument(help="Case file to check.")],
     from lngswap.areas.extensions import apply_extensions, swap_partners
     from lngswap.inputs.case import load_case
     from lngswap.inputs.dataset import load_dataset
+    from lngswap.paths import resolve_case
     from lngswap.solve.highs_backend import highs_options
     from lngswap.tables.indices import build_model_data
 
-    c = load_case(case, set_ or [])
+    c = load_case(resolve_case(case), set_ or [])
     highs_options(c.solver)
     ds = load_dataset(c.dataset)
     md = build_model_data(c, ds, swap_partners(c))
@@ -173,12 +216,30 @@ def routes(dataset: Annotated[Path | None, typer.Option(
 def compare(runs: Annotated[list[Path], typer.Argument(help="Run folders; the first is the "
                                                        "reference.")],
             out_dir: Annotated[Path | None, typer.Option("--out")] = None,
-            overwrite: OverwriteOpt = False) -> None:
+            overwrite: OverwriteOpt = False, xlsx: XlsxOpt = False,
+            units: UnitsOpt = "mt") -> None:
     """Side-by-side headline figures of several runs (comparison.csv and .md)."""
-    from lngswap.results.compare import compare_runs, print_comparison
+    from lngswap.results.compare import compare_runs
 
+    u, _ = _display(units, "horizon")
+    if xlsx and out_dir is None:
+        raise InputError("--xlsx: give --out FOLDER too; the workbook is written there")
     table = compare_runs(runs, out_dir, overwrite=overwrite)
-    print_comparison(table, out)
+    if xlsx:
+        _add_workbook(out_dir, "comparison.xlsx")
+    _print_compare(runs, table, out_dir, u)
+
+
+def _print_compare(runs: list[Path], table, out_dir: Path | None, u) -> None:
+    """A short headline table; the full comparison goes to files (or is summed up)."""
+    from lngswap.reports.headline import print_compare_headline
+    from lngswap.reports.runs import read_runs
+
+    print_compare_headline(read_runs(runs), u, out)
+    if out_dir is not None:
+        out.print(f"all {len(table)} figures in {out_dir / 'comparison.csv'} and .md")
+    else:
+        out.print(f"{len(table)} figures in all: give --out FOLDER to write them")
 
 
 @app.command()
@@ -208,12 +269,116 @@ def swap_terms(case: Annotated[Path, typer.Argument(help="Case with a swap agree
                scenarios: Annotated[list[Path] | None, typer.Option(
                    "--scenarios", help="More cases to evaluate the terms under.")] = None,
                out_dir: Annotated[Path | None, typer.Option("--out")] = None,
-               overwrite: OverwriteOpt = False) -> None:
+               overwrite: OverwriteOpt = False, xlsx: XlsxOpt = False,
+               quiet: QuietOpt = False, units: UnitsOpt = "mt") -> None:
     """Compare swap terms across scenarios, side by side, with each party's gain."""
-    from lngswap.studies.swap_terms import evaluate_terms, print_terms
+    from lngswap import progress
+    from lngswap.paths import resolve_case
+    from lngswap.studies.swap_terms import evaluate_terms
 
-    table = evaluate_terms(case, terms, list(scenarios or []), out_dir, overwrite=overwrite)
-    print_terms(table, out)
+    u, _ = _display(units, "horizon")
+    target = out_dir or Path("runs") / "swap-terms"
+    with progress.reporting("quiet" if quiet else "auto"):
+        table = evaluate_terms(resolve_case(case), terms,
+                               [resolve_case(s, key="--scenarios") for s in scenarios or []],
+                               target, overwrite=overwrite)
+        _terms_extras(target, table, u, xlsx)
+    if not quiet:
+        from lngswap.reports.headline import print_terms_headline
+
+        print_terms_headline(table, u, out)
+        out.print(f"wrote {target} (swap_terms.csv, .md, .html"
+                  + (", .xlsx" if xlsx else "") + ")")
+
+
+def _terms_extras(target: Path, table, u, xlsx: bool) -> None:
+    """Add the study's page (and workbook) to its folder."""
+    import json
+
+    from lngswap import progress
+    from lngswap.reports.folder import add_to_folder
+    from lngswap.reports.terms import terms_page
+    from lngswap.reports.workbook import write_workbook
+
+    progress.phase(f"writing {target / 'swap_terms.html'}")
+    man = json.loads((target / "manifest.json").read_text())
+    files = {"swap_terms.html": lambda p: p.write_text(terms_page(table, u, man),
+                                                       encoding="utf-8")}
+    if xlsx:
+        files["swap_terms.xlsx"] = lambda p: write_workbook(target, p)
+    add_to_folder(target, files)
+
+
+@app.command()
+@guarded
+def report(runs: Annotated[list[Path], typer.Argument(help="Run folders (of `lngswap run`).")],
+           baseline: Annotated[Path | None, typer.Option(
+               "--baseline", help="A run folder to draw against (dashed).")] = None,
+           out_file: Annotated[Path | None, typer.Option(
+               "--out", help="The HTML file (default: report.html in the first run's "
+               "folder's parent, named after the runs).")] = None,
+           units: UnitsOpt = "mt", overwrite: OverwriteOpt = False) -> None:
+    """Write one self-contained HTML report of runs (opens offline: no CDN, no server)."""
+    from lngswap.reports.report import build_report
+    from lngswap.results.writer import write_file
+
+    u, _ = _display(units, "horizon")
+    target = out_file or runs[0].parent / ("report-" + "-".join(r.name for r in runs)
+                                           + ".html")
+    text = build_report(runs, baseline, u)
+    write_file(target, lambda p: p.write_text(text, encoding="utf-8"),
+               overwrite=overwrite or target.exists() and _is_report(target))
+    out.print(f"wrote {target} ({len(text) / 1e6:.1f} MB); open it in a browser")
+
+
+def _is_report(path: Path) -> bool:
+    """True if `path` is a page an earlier `lngswap report` wrote (safe to replace)."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            return "<title>lngswap " in f.read(4096)
+    except OSError:
+        return False
+
+
+@app.command()
+@guarded
+def schema(what: Annotated[str, typer.Argument(help="case, rules, swaps or terms")] = "case"
+           ) -> None:
+    """Print the JSON schema of a case file (or of a rules file, a swap agreement)."""
+    import json
+
+    from lngswap.reports.schema_doc import json_schema
+
+    out.print(json.dumps(json_schema(what), indent=2), markup=False, highlight=False)
+
+
+@app.command()
+@guarded
+def cases() -> None:
+    """List the bundled cases with their one-line descriptions."""
+    from lngswap.reports.schema_doc import case_descriptions
+
+    for name, text in case_descriptions().items():
+        out.print(f"{name:<20} {text}", markup=False, highlight=False)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from importlib import metadata
+
+        try:
+            v = metadata.version("lngswap")
+        except metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
+            v = "unknown"
+        out.print(f"lngswap {v}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", callback=_version_callback,
+        is_eager=True)] = False) -> None:
+    """Allocate LNG cargoes between Japan, Korea and Europe under disruptions."""
 
 
 def main() -> None:  # pragma: no cover - console entry

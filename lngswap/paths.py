@@ -22,3 +22,32 @@ def bundled_data_dir() -> Path:
 def bundled_models_dir() -> Path:
     """The ready-to-run case files (`models/`)."""
     return _bundled("models")
+
+
+def bundled_cases() -> dict[str, Path]:
+    """Bundled case files by name (the file name without `.yaml`)."""
+    return {p.stem: p for p in sorted(bundled_models_dir().glob("*.yaml"))}
+
+
+def resolve_case(ref: str | Path, relative_to: Path | None = None, key: str = "case") -> Path:
+    """A case file from a path or the name of a bundled case (`hormuz-2026`).
+
+    A path that exists wins; then a path relative to `relative_to`'s folder (for references
+    inside a case file); then a bundled case of that name, with or without `.yaml`. Anything
+    else is an InputError naming `key`, the reference and the bundled cases.
+    """
+    from lngswap.errors import InputError
+
+    p = Path(ref)
+    if p.is_file():
+        return p
+    if relative_to is not None and not p.is_absolute():
+        for cand in (Path(relative_to).parent / p, Path(relative_to).parent / f"{p}.yaml"):
+            if cand.is_file():
+                return cand
+    name = p.name[:-5] if p.name.endswith(".yaml") else p.name
+    bundled = bundled_cases()
+    if str(p.parent) in (".", "models") and name in bundled:
+        return bundled[name]
+    raise InputError(f"{key} {ref}: no such case file and no bundled case of that name; "
+                     f"bundled cases: {', '.join(bundled)}")

@@ -147,3 +147,32 @@ def print_compare_headline(runs: list[RunData], u: Unit, console: Console) -> No
     row("rerouted cargoes", [h["rerouted_cargoes"] for h in hs], ",.0f")
     row("cut-off cargoes", [h["cut_off_cargoes"] for h in hs], ",.0f")
     console.print(t)
+
+
+def print_terms_headline(table: pd.DataFrame, u: Unit, console: Console) -> None:
+    """The swap-terms study in a short table: per scenario and variant, the terms, each
+    party's gain and unserved energy; the full table is in swap_terms.csv / .html."""
+    parties = sorted(c[len("gain_"):-len("_usd")] for c in table.columns
+                     if c.startswith("gain_") and c.endswith("_usd") and c != "gain_usd")
+    t = Table(show_edge=False, pad_edge=False)
+    for c in ("scenario", "variant", "cap", "repay d", "fee $/MMBtu",
+              *[f"gain {p} M$" for p in parties], *[f"unserved {p} {u.label}" for p in parties]):
+        t.add_column(c, justify="left" if c in ("scenario", "variant") else "right")
+    for _, r in table.iterrows():
+        def val(k: str, fmt: str, r=r) -> str:
+            v = r.get(k)
+            return "" if v is None or pd.isna(v) else format(v, fmt)
+
+        mark = " *" if bool(r.get("best_across_scenarios")) else ""
+        gains = ["n/a" if r["variant"] == "pooled" else f"{r[f'gain_{p}_usd'] / 1e6:+,.1f}"
+                 for p in parties]
+        t.add_row(str(r["scenario"])[:18], f"{r['variant']}{mark}",
+                  val("max_outstanding_cargoes", "g"), val("repay_within_days", ".0f"),
+                  val("fee_usd_per_mmbtu", "g"), *gains,
+                  *[f"{u.of(float(r[f'unserved_{p}_mmbtu'])):,.3f}" for p in parties])
+    console.print(t)
+    flag = table.get("best_across_scenarios")
+    best = table[flag.astype(bool)] if flag is not None else table.iloc[0:0]
+    console.print(f"* best for both parties across scenarios: {best['variant'].iat[0]}"
+                  if len(best) else "no variant leaves both parties better off in every "
+                  "scenario")

@@ -48,6 +48,7 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
+from lngswap import progress
 from lngswap.areas.extensions import apply_extensions, swap_partners
 from lngswap.areas.swaps import (
     Reference,
@@ -398,6 +399,7 @@ def resolve_variants(built: Built, variants: list[dict | Variant],
             raise InputError(f"variant {v.name!r}: require_mutual_benefit needs the "
                              "mutual-benefit rows; build with build_for_terms(case, variants)")
         t0 = time.perf_counter()
+        progress.step(f"scenario {md.case.name}: variant {v.name}")
         apply_terms(session, built, ags, mb)
         out = session.solve()
         dt = time.perf_counter() - t0
@@ -486,12 +488,15 @@ def evaluate_scenario(case: Case, variants: list[Variant], ds: Dataset | None = 
         raise InputError(f"{case.source_path or case.name}: key 'swaps': the case has no swap "
                          "agreement; add one (see models/hormuz-2026.yaml)")
     t0 = time.perf_counter()  # pooled first: the isolated plan is then still at hand
+    progress.step(f"scenario {case.name}: pooled")
     pool_b, pool_out = solve_as_run(case.model_copy(update={"cooperation": "pooled"}), ds)
     pool_s = time.perf_counter() - t0
     t0 = time.perf_counter()
+    progress.step(f"scenario {case.name}: isolated")
     iso_b, iso_out = solve_as_run(case.model_copy(update={"cooperation": "isolated"}), ds)
     ref = reference_from(iso_b.md, iso_b.lp, iso_out)
     ref.seconds = time.perf_counter() - t0
+    progress.step(f"scenario {case.name}: build the swaps model")
     built = build_for_terms(case, variants, ds, ref)
     s: SwapSetup = built.md.extras["swaps"]
     parties = mutual_parties(s)
@@ -642,9 +647,10 @@ def evaluate_terms(case_path: str | Path, terms_path: str | Path,
             variant_agreements(list(c.swaps), v, f"{terms.path}: variants.{i}")
     rows: list[dict] = []
     parties: list[str] = []
-    for c in cases:
-        rows += evaluate_scenario(c, terms.variants)
-        parties = sorted({*parties, *(p for ag in c.swaps for p in ag.parties)})
+    with progress.steps(len(cases) * (3 + len(terms.variants)), "solve"):
+        for c in cases:
+            rows += evaluate_scenario(c, terms.variants)
+            parties = sorted({*parties, *(p for ag in c.swaps for p in ag.parties)})
     table = mark_best(pd.DataFrame(rows), parties)
     table.attrs["parties"] = parties
     inputs = {"terms": Path(terms_path)}
