@@ -201,14 +201,46 @@ def validate(case: Annotated[Path, typer.Argument(help="Case file to check.")],
 @app.command()
 @guarded
 def routes(dataset: Annotated[Path | None, typer.Option(
-        "--dataset", help="Dataset folder (default: the bundled data).")] = None) -> None:
-    """Recompute sea routes with searoute and write routes.csv into the dataset."""
+        "--dataset", help="Dataset folder (default: the bundled data).")] = None,
+        out_file: Annotated[Path | None, typer.Option(
+            "--out", help="Where to write routes.csv (default: into --dataset; for the "
+            "bundled data of an installed package, ./routes.csv).")] = None) -> None:
+    """Recompute sea routes with searoute and write routes.csv."""
     from lngswap.inputs.dataset import resolve_folder
     from lngswap.network.routes import write_routes
 
     folder = resolve_folder(str(dataset) if dataset else "default")
-    path = write_routes(folder)
+    target = out_file or _routes_target(folder, dataset is None)
+    if target == folder / "routes.csv":
+        path = write_routes(folder)
+    else:
+        path = _routes_elsewhere(folder, target)
     out.print(f"wrote {path}")
+
+
+def _routes_target(folder: Path, bundled: bool) -> Path:
+    """routes.csv in the dataset, except for the data inside an installed package (never
+    written to): ./routes.csv then."""
+    if bundled and "_bundled" in folder.parts:
+        return Path("routes.csv")
+    return folder / "routes.csv"
+
+
+def _routes_elsewhere(folder: Path, target: Path) -> Path:
+    """Compute the routes of `folder` in a scratch copy of its coordinates; move the file."""
+    import shutil
+    import tempfile
+
+    from lngswap.network.routes import write_routes
+    from lngswap.results.writer import write_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp) / folder.name  # the same name: routes.csv cites its folder
+        scratch.mkdir()
+        for name in ("sources.csv", "terminals.csv"):
+            shutil.copy2(folder / name, scratch / name)
+        made = write_routes(scratch)
+        return write_file(target, lambda p: shutil.copyfile(made, p), overwrite=True)
 
 
 @app.command()

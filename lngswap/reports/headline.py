@@ -22,6 +22,23 @@ def core_parties(run: RunData, core: list[str]) -> list[str]:
     return sorted(set(mk.loc[mk["market"].isin(core), "party"].astype(str)))
 
 
+#: What a party spends on LNG (parties.csv columns): purchases, freight, regas, diversion and
+#: storage costs and swap fees paid, less swap fees received. End-stock value and resale
+#: revenue, which the model's accounts net against these, are left out.
+BILL = ("purchase_usd", "freight_usd", "diversion_fee_usd", "regas_usd", "storage_usd",
+        "fees_paid_usd")
+
+
+def lng_bill(parties_table: pd.DataFrame | None, parties: list[str]) -> float:
+    """The LNG bill of `parties` (USD) from parties.csv; NaN without that table."""
+    p = parties_table
+    if p is None or "purchase_usd" not in p:
+        return float("nan")
+    p = p[p["party"].astype(str).isin(parties)]
+    spent = sum(float(p[c].sum()) for c in BILL if c in p)
+    return spent - (float(p["fees_received_usd"].sum()) if "fees_received_usd" in p else 0.0)
+
+
 def headline(run: RunData, u: Unit) -> dict:
     """Headline figures of one run (plain numbers; energy in `u`, money in USD)."""
     s = run.summary
@@ -30,8 +47,7 @@ def headline(run: RunData, u: Unit) -> dict:
     core = where.core_markets(present)
     parties = core_parties(run, core)
     p = run.table("parties")
-    core_cost = (float(p.loc[p["party"].astype(str).isin(parties), "total_cost_usd"].sum())
-                 if p is not None and "total_cost_usd" in p else float("nan"))
+    core_cost = lng_bill(p, parties)
     un = s.get("unserved_mmbtu", {})
     swaps = ((s.get("swaps") or {}).get("gain_vs_isolated") or {}).get("parties") or {}
     return {
@@ -68,14 +84,14 @@ def print_headline(run: RunData, u: Unit, console: Console, baseline: RunData | 
     b = headline(baseline, u) if baseline is not None else None
     hz = h["horizon"]
     console.print(f"{h['case']} ({h['status']}, {h['cooperation']}, {hz.get('start')} to "
-                  f"{hz.get('end')}): the core markets' parties ({', '.join(h['core_parties'])})"
-                  f" pay {_bn(h['core_cost_usd'])}"
+                  f"{hz.get('end')}): the LNG bill of {', '.join(h['core_parties'])} is "
+                  f"{_bn(h['core_cost_usd'])}"
                   + (f", {_bn(h['core_cost_usd'] - b['core_cost_usd'])} more than "
                      f"{b['case']}" if b else "")
                   + f"; unserved in core markets {h['unserved_core']:,.3f} {u.label}.")
+    console.print(f"per market ({u.label}; days of cover; mean marginal value in USD/MMBtu):")
     t = Table(title=None, show_edge=False, pad_edge=False)
-    for c in ("market", f"delivered {u.label}", f"unserved {u.label}", "lowest cover d",
-              "on", "mean value $/MMBtu"):
+    for c in ("market", "delivered", "unserved", "lowest cover", "on", "value"):
         t.add_column(c, justify="left" if c in ("market", "on") else "right")
     for m in [*h["core_markets"], *h["row_markets"]]:
         t.add_row(m, f"{h['delivered'].get(m, 0):,.2f}", f"{h['unserved'].get(m, 0):,.3f}",
@@ -138,7 +154,7 @@ def print_compare_headline(runs: list[RunData], u: Unit, console: Console) -> No
             cells.append(format(vals[-1] - vals[0], "+" + fmt.lstrip(",").replace(",", "")))
         t.add_row(label, *cells)
 
-    row("core parties' cost, bn USD", [h["core_cost_usd"] / 1e9 for h in hs], ",.2f")
+    row("LNG bill of core parties, bn USD", [h["core_cost_usd"] / 1e9 for h in hs], ",.2f")
     row(f"unserved, core markets, {u.label}", [h["unserved_core"] for h in hs], ",.3f")
     row(f"unserved, rest of world, {u.label}",
         [sum(h["unserved"].get(m, 0) for m in h["row_markets"]) for h in hs], ",.3f")

@@ -31,7 +31,7 @@ def cards(run: RunData, base: RunData | None, u: Unit) -> str:
     b = headline(base, u) if base is not None else None
     out = [f"<h3>{esc(run.name)}</h3>", '<div class="cards">']
     dc = h["core_cost_usd"] - b["core_cost_usd"] if b else None
-    out.append(_card(f"cost to {', '.join(h['core_parties'])}",
+    out.append(_card(f"LNG bill of {', '.join(h['core_parties'])}",
                      f"{h['core_cost_usd'] / 1e9:,.2f} bn USD",
                      f"{dc / 1e9:+,.2f} bn USD vs {b['case']}" if b else "",
                      None if dc is None else dc > 0))

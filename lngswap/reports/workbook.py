@@ -45,12 +45,21 @@ def _number_format(s: pd.Series) -> str:
 
 def _dates(s: pd.Series) -> pd.Series | None:
     """The column as dates if every value is an ISO date (YYYY-MM-DD), else None."""
-    if s.dtype != object:
+    if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
         return None
     vals = s.dropna().astype(str)
     if not len(vals) or not vals.str.match(DATE).all():
         return None
     return pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
+
+
+def _scalar(x):
+    """A cell value: None for missing, numbers and booleans as they are, the rest as text."""
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return None
+    if isinstance(x, (bool, int, float, np.number)):
+        return x.item() if isinstance(x, np.generic) else x
+    return str(x)
 
 
 def add_sheet(wb: Workbook, name: str, df: pd.DataFrame) -> None:
@@ -75,10 +84,9 @@ def add_sheet(wb: Workbook, name: str, df: pd.DataFrame) -> None:
                                                    and abs(x) < 2**53 else float(x))
                          for x in s.tolist()])
             fmts.append(_number_format(s))
-        else:
-            cols.append([None if (x is None or (isinstance(x, float) and np.isnan(x)))
-                         else str(x) for x in s.tolist()])
-            fmts.append("@")
+        else:  # text, or a mix (the summary's value column): numbers stay numbers
+            cols.append([_scalar(x) for x in s.tolist()])
+            fmts.append("General")
     for row in zip(*cols, strict=True) if cols else []:
         ws.append(list(row))
     for j, c in enumerate(df.columns, start=1):
@@ -114,7 +122,8 @@ def summary_frame(summary: dict) -> pd.DataFrame:
     """The summary sheet: one figure a row, its unit read off its key."""
     rows = []
     for key, v in flatten(summary):
-        unit = next((u for suf, u in (("_usd_per_mmbtu", "USD/MMBtu"), ("_usd", "USD"),
+        unit = next((u for suf, u in (("_mmbtu_days", "MMBtu-days"),
+                                      ("_usd_per_mmbtu", "USD/MMBtu"), ("_usd", "USD"),
                                       ("_mmbtu", "MMBtu"), ("_s", "s"), ("days", "days"))
                      if any(part.endswith(suf) for part in key.split("."))), "")
         rows.append({"figure": key, "value": v, "unit": unit})
