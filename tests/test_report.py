@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pandas as pd
+import pytest
 from report_world import make_runs, runner
 
 from lngswap.cli import app
@@ -109,3 +111,28 @@ def test_headline_leads_with_the_bill_and_lists_every_market(toy, tmp_path):
     assert "unserved by month" in out
     assert "2026-01" in out
     assert "swap result against isolated" in out
+
+
+def test_fan_chart_spans_the_scenarios(toy, tmp_path):
+    """A run whose markets table has a `scenario` column gets the spread over scenarios:
+    bands from the lowest to the highest scenario and the median between them."""
+    from lngswap.reports.report import fan_chart
+
+    _, swaps = make_runs(toy, tmp_path)
+    run = read_run(swaps)
+    mk = run.markets
+    scen = []
+    for k, factor in enumerate((0.0, 1.0, 3.0)):
+        m = mk.copy()
+        m["scenario"] = f"end-{k}"
+        m["unserved_mmbtu"] = 1e6 * factor
+        scen.append(m)
+    run.markets = pd.concat(scen, ignore_index=True)
+    fig = fan_chart([run], unit("mmbtu"))
+    assert fig is not None
+    by_name = {t.name: t for t in fig.data}
+    n_core = 2  # JP and KR, 1e6 MMBtu a day each in scenario end-1
+    assert max(by_name["toy-swaps 100%"].y) == pytest.approx(3.0 * n_core)
+    assert max(by_name["toy-swaps: median"].y) == pytest.approx(1.0 * n_core)
+    assert min(by_name["toy-swaps: 0%-100% of scenarios"].y) == pytest.approx(0.0)
+    assert fan_chart([read_run(swaps)], unit("mt")) is None  # no scenarios, no chart
