@@ -35,7 +35,8 @@ def terms_table(table: pd.DataFrame, parties: list[str], u: Unit) -> str:
     """Every row of swap_terms.csv with gains (M USD) and unserved energy, heat-coloured."""
     gcols = [f"gain_{p}_usd" for p in parties] + ["gain_usd"]
     ucols = [f"unserved_{p}_mmbtu" for p in parties]
-    gscale = float(np.nanmax(np.abs(table[gcols].to_numpy(float)))) if len(table) else 0.0
+    var = table[~table["variant"].isin(["isolated", "pooled"])]
+    gscale = float(np.nanmax(np.abs(var[gcols].to_numpy(float)))) if len(var) else 0.0
     uscale = float(np.nanmax(table[ucols].to_numpy(float))) if len(table) else 0.0
     head = ["scenario", "variant", "cap (cargoes)", "repay (days)", "fee ($/MMBtu)",
             *[f"gain {p} (M USD)" for p in parties], "system gain (M USD)",
@@ -53,11 +54,12 @@ def terms_table(table: pd.DataFrame, parties: list[str], u: Unit) -> str:
             "yes (this scenario)" if bool(r.get("best_for_both")) else "")
         rows.append([r["scenario"], r["variant"], val("max_outstanding_cargoes", "g"),
                      val("repay_within_days", ".0f"), val("fee_usd_per_mmbtu", "g"),
-                     *[f"{g / 1e6:+,.1f}" for g in gains],
+                     *[("n/a" if r["variant"] == "pooled" and c != "gain_usd" else
+                        f"{g / 1e6:+,.1f}") for g, c in zip(gains, gcols, strict=True)],
                      *[f"{u.of(x):,.3f}" for x in uns],
                      "" if pd.isna(r.get("pooled_share")) else f"{100 * r['pooled_share']:.0f} %",
                      val("cargoes_swapped", ".1f"), best])
-        st = [""] * 5 + [_heat(g, gscale) for g in gains]
+        st = [""] * 5 + [_heat(g, gscale) if r["variant"] != "pooled" else "" for g in gains]
         st += [_heat(-x, uscale) if x > 0 else "" for x in uns] + ["", "", ""]
         styles.append(st)
     num = set(range(2, len(head) - 1))
@@ -126,8 +128,9 @@ def terms_page(table: pd.DataFrame, u: Unit, manifest: dict | None = None) -> st
                if len(best) else "No variant leaves both parties better off in every scenario.")
     body = [f"<p>{verdict}</p>", "<h2>Terms compared</h2>", terms_table(table, parties, u),
             '<p class="note">Gains against each party going it alone (the isolated plan), fees '
-            "counted; system gain fees excluded (transfers). Pooled share: the system gain as a "
-            "share of what full pooling would gain.</p>",
+            "counted; system gain fees excluded (transfers). Under pooling every party pays "
+            "for what it receives, so there is no split between parties (n/a). Pooled share: "
+            "the system gain as a share of what full pooling would gain.</p>",
             figure_div(gain_chart(table, parties), "chart-1"),
             figure_div(unserved_chart(table, parties, u), "chart-2"),
             figure_div(min_gain_heatmap(table), "chart-3")]
