@@ -129,7 +129,7 @@ def run(case: CaseArg = None,
     with progress.reporting("quiet" if quiet else "auto"):
         target, _ = run_case(case, out_dir, sets, overwrite=overwrite)
         if xlsx:
-            _add_workbook(target, "run.xlsx")
+            _add_workbook(target, "run.xlsx", overwrite)
         bdir = None
         if bpath is not None:
             from lngswap.inputs.case import load_case
@@ -151,14 +151,14 @@ def _display(units: str, by: str):
     return unit(units), by == "month"
 
 
-def _add_workbook(folder: Path, name: str) -> Path:
+def _add_workbook(folder: Path, name: str, overwrite: bool = False) -> Path:
     """Add an Excel workbook of the folder's tables to the folder (atomically)."""
     from lngswap import progress
     from lngswap.reports.folder import add_to_folder
     from lngswap.reports.workbook import write_workbook
 
     progress.phase(f"writing {folder / name}")
-    add_to_folder(folder, {name: lambda p: write_workbook(folder, p)})
+    add_to_folder(folder, {name: lambda p: write_workbook(folder, p)}, overwrite=overwrite)
     return folder / name
 
 
@@ -258,7 +258,7 @@ def compare(runs: Annotated[list[Path], typer.Argument(help="Run folders; the fi
         raise InputError("--xlsx: give --out FOLDER too; the workbook is written there")
     table = compare_runs(runs, out_dir, overwrite=overwrite)
     if xlsx:
-        _add_workbook(out_dir, "comparison.xlsx")
+        _add_workbook(out_dir, "comparison.xlsx", overwrite)
     _print_compare(runs, table, out_dir, u)
 
 
@@ -314,7 +314,7 @@ def swap_terms(case: Annotated[Path, typer.Argument(help="Case with a swap agree
         table = evaluate_terms(resolve_case(case), terms,
                                [resolve_case(s, key="--scenarios") for s in scenarios or []],
                                target, overwrite=overwrite)
-        _terms_extras(target, table, u, xlsx)
+        _terms_extras(target, table, u, xlsx, overwrite)
     if not quiet:
         from lngswap.reports.headline import print_terms_headline
 
@@ -323,7 +323,7 @@ def swap_terms(case: Annotated[Path, typer.Argument(help="Case with a swap agree
                   + (", .xlsx" if xlsx else "") + ")")
 
 
-def _terms_extras(target: Path, table, u, xlsx: bool) -> None:
+def _terms_extras(target: Path, table, u, xlsx: bool, overwrite: bool = False) -> None:
     """Add the study's page (and workbook) to its folder."""
     import json
 
@@ -338,7 +338,7 @@ def _terms_extras(target: Path, table, u, xlsx: bool) -> None:
                                                        encoding="utf-8")}
     if xlsx:
         files["swap_terms.xlsx"] = lambda p: write_workbook(target, p)
-    add_to_folder(target, files)
+    add_to_folder(target, files, overwrite=overwrite)
 
 
 @app.command()

@@ -90,3 +90,18 @@ def test_sheet_names_are_short_and_unique():
     assert len(a) == 31
     assert len(b) <= 31
     assert a != b
+
+
+def test_workbook_into_a_folder_with_the_users_files_keeps_them(toy, tmp_path):
+    case = toy(days=5)
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("my notes")
+    r = runner.invoke(app, ["run", str(case), "--out", str(out), "--xlsx"])
+    assert r.exit_code == 2
+    assert "notes.txt" in r.output
+    r = runner.invoke(app, ["run", str(case), "--out", str(out), "--xlsx", "--overwrite"])
+    assert r.exit_code == 0, r.output
+    assert (out / "notes.txt").read_text() == "my notes"
+    assert (out / "run.xlsx").exists()
+    assert (out / "schedule.csv").exists()
