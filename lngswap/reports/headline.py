@@ -96,7 +96,7 @@ def print_headline(run: RunData, u: Unit, console: Console, baseline: RunData | 
     for m in [*h["core_markets"], *h["row_markets"]]:
         t.add_row(m, f"{h['delivered'].get(m, 0):,.2f}", f"{h['unserved'].get(m, 0):,.3f}",
                   f"{h['lowest_cover'].get(m, 0):,.1f}", str(h["lowest_cover_date"].get(m, "")),
-                  f"{h['mean_value'].get(m, 0):,.2f}")
+                  f"{round(float(h['mean_value'].get(m, 0)), 2) + 0.0:,.2f}")
     console.print(t)
     if by_month:
         print_by_month(run, u, console, h["core_markets"])
