@@ -36,8 +36,8 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print no progress
                                         "summary.")]
 UnitsOpt = Annotated[str, typer.Option("--units", help="Energy in summaries and reports: mt "
                                        "(Mt LNG), bcm or mmbtu.")]
-ByOpt = Annotated[str, typer.Option("--by", help="'month' adds monthly views to the "
-                                    "summary.")]
+ByOpt = Annotated[str, typer.Option("--by", help="'month': monthly views (in the summary; "
+                                    "series by month in a report).")]
 
 
 class Terminated(BaseException):
@@ -349,15 +349,16 @@ def report(runs: Annotated[list[Path], typer.Argument(help="Run folders (of `lng
            out_file: Annotated[Path | None, typer.Option(
                "--out", help="The HTML file (default: report.html in the first run's "
                "folder's parent, named after the runs).")] = None,
-           units: UnitsOpt = "mt", overwrite: OverwriteOpt = False) -> None:
+           units: UnitsOpt = "mt", by: ByOpt = "day", overwrite: OverwriteOpt = False
+           ) -> None:
     """Write one self-contained HTML report of runs (opens offline: no CDN, no server)."""
     from lngswap.reports.report import build_report
     from lngswap.results.writer import write_file
 
-    u, _ = _display(units, "horizon")
+    u, monthly = _display(units, "horizon" if by == "day" else by)
     target = out_file or runs[0].parent / ("report-" + "-".join(r.name for r in runs)
                                            + ".html")
-    text = build_report(runs, baseline, u)
+    text = build_report(runs, baseline, u, monthly)
     write_file(target, lambda p: p.write_text(text, encoding="utf-8"),
                overwrite=overwrite or target.exists() and _is_report(target))
     out.print(f"wrote {target} ({len(text) / 1e6:.1f} MB); open it in a browser")

@@ -136,3 +136,22 @@ def test_fan_chart_spans_the_scenarios(toy, tmp_path):
     assert max(by_name["toy-swaps: median"].y) == pytest.approx(1.0 * n_core)
     assert min(by_name["toy-swaps: 0%-100% of scenarios"].y) == pytest.approx(0.0)
     assert fan_chart([read_run(swaps)], unit("mt")) is None  # no scenarios, no chart
+
+
+def test_monthly_report_sums_flows_and_averages_stocks(toy, tmp_path):
+    from lngswap.reports.report import by_month
+
+    _, swaps = make_runs(toy, tmp_path)
+    run = read_run(swaps)
+    m = by_month(run).markets
+    jp, mk = m[m["market"] == "JP"], run.markets[run.markets["market"] == "JP"]
+    assert jp["date"].tolist() == ["2026-01-01"]
+    assert jp["demand_mmbtu"].iat[0] == pytest.approx(mk["demand_mmbtu"].sum())
+    assert jp["days_of_cover"].iat[0] == pytest.approx(mk["days_of_cover"].mean())
+    page = tmp_path / "m.html"
+    r = runner.invoke(app, ["report", str(swaps), "--by", "month", "--out", str(page)])
+    assert r.exit_code == 0, r.output
+    assert "Unserved energy per month" in page.read_text()
+    r = runner.invoke(app, ["report", str(swaps), "--by", "week"])
+    assert r.exit_code == 2
+    assert "--by week" in r.output

@@ -84,8 +84,9 @@ def market_lines(runs: list[RunData], baseline: RunData | None, markets: list[st
 
 
 def unserved_lines(runs: list[RunData], baseline: RunData | None, markets: list[str],
-                   u: Unit) -> go.Figure:
-    """Unserved energy per day and market (core and rest of the world) for each run."""
+                   u: Unit, per: str = "day") -> go.Figure:
+    """Unserved energy per day (or month) and market (core and rest of the world) for each
+    run."""
     fig = go.Figure()
     for run, colour, dash, is_base in _series(runs, baseline):
         mk = run.markets
@@ -96,8 +97,8 @@ def unserved_lines(runs: list[RunData], baseline: RunData | None, markets: list[
                 x=_dates(g), y=u.of(g["unserved_mmbtu"]).round(6).tolist(), mode="lines",
                 name=f"{m}: {run.name}" + (" (baseline)" if is_base else ""),
                 line={"color": c, "dash": dash, "width": 1.4}))
-    fig.update_layout(title=f"Unserved energy per day by market ({u.label} per day)",
-                      height=420, yaxis_title=f"{u.label} per day", yaxis_rangemode="tozero",
+    fig.update_layout(title=f"Unserved energy per {per} by market ({u.label} per {per})",
+                      height=420, yaxis_title=f"{u.label} per {per}", yaxis_rangemode="tozero",
                       margin={"l": 50, "r": 20, "t": 60, "b": 40})
     return fig
 

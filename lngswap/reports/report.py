@@ -8,7 +8,10 @@ scenarios (where a run has them); the events on a timeline; the manifest at the 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+
+import pandas as pd
 
 from lngswap.reports import figures as figs
 from lngswap.reports.headline import headline
@@ -142,10 +145,33 @@ def fan_chart(runs: list[RunData], u: Unit):
     return fig
 
 
-def build_report(folders: list[Path], baseline: Path | None, u: Unit) -> str:
-    """The report page (HTML text) of the runs in `folders`, against `baseline`."""
+#: How a day's figures make a month's: stocks, cover and values averaged, flows summed.
+MONTHLY_SUM = ("demand_mmbtu", "supplied_mmbtu", "unserved_mmbtu", "base_demand_mmbtu")
+
+
+def by_month(run: RunData) -> RunData:
+    """The run with markets.csv and inventory.csv by month (dated the 1st): flows summed,
+    stocks, days of cover and marginal values averaged over the month's days."""
+    def monthly(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+        d = df.assign(date=df["date"].astype(str).str.slice(0, 7) + "-01")
+        num = [c for c in d.columns if c not in (*keys, "date")
+               and pd.api.types.is_numeric_dtype(d[c])]
+        how = {c: ("sum" if c in MONTHLY_SUM else "mean") for c in num}
+        return d.groupby([*keys, "date"], as_index=False).agg(how)
+
+    return dataclasses.replace(run, markets=monthly(run.markets, ["market"]),
+                               inventory=monthly(run.inventory, ["terminal", "market"]))
+
+
+def build_report(folders: list[Path], baseline: Path | None, u: Unit,
+                 monthly: bool = False) -> str:
+    """The report page (HTML text) of the runs in `folders`, against `baseline`; with
+    `monthly`, the series over time by month."""
     runs = read_runs(list(folders))
     base = read_runs([baseline])[0] if baseline is not None else None
+    if monthly:
+        runs = [by_month(r) for r in runs]
+        base = by_month(base) if base is not None else None
     if base is not None and base.name in [r.name for r in runs]:
         base.name = f"{base.name} (baseline)"
     where = places(runs[0].dataset)
@@ -177,7 +203,7 @@ def build_report(folders: list[Path], baseline: Path | None, u: Unit) -> str:
                             u.label, scale=u.of, floor=True, u=u))
     chart(figs.market_lines(runs, base, core, where, "days_of_cover",
                             f"Days of cover{label}", "days"))
-    chart(figs.unserved_lines(runs, base, allm, u))
+    chart(figs.unserved_lines(runs, base, allm, u, "month" if monthly else "day"))
     chart(figs.market_lines(runs, base, core, where, "marginal_value_usd_per_mmbtu",
                             f"Marginal value of LNG (USD/MMBtu){label}", "USD/MMBtu"))
     body.append("<h2>Deliveries by origin</h2>")
