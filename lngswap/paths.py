@@ -29,12 +29,13 @@ def bundled_cases() -> dict[str, Path]:
     return {p.stem: p for p in sorted(bundled_models_dir().glob("*.yaml"))}
 
 
-def resolve_case(ref: str | Path, relative_to: Path | None = None, key: str = "case") -> Path:
+def resolve_case(ref: str | Path, relative_to: Path | None = None, key: str = "") -> Path:
     """A case file from a path or the name of a bundled case (`hormuz-2026`).
 
     A path that exists wins; then a path relative to `relative_to`'s folder (for references
     inside a case file); then a bundled case of that name, with or without `.yaml`. Anything
-    else is an InputError naming `key`, the reference and the bundled cases.
+    else is an InputError naming `key` (the option, if any), the reference and the bundled
+    cases.
     """
     from lngswap.errors import InputError
 
@@ -49,5 +50,6 @@ def resolve_case(ref: str | Path, relative_to: Path | None = None, key: str = "c
     bundled = bundled_cases()
     if str(p.parent) in (".", "models") and name in bundled:
         return bundled[name]
-    raise InputError(f"{key} {ref}: no such case file and no bundled case of that name; "
+    where = f"{key} {ref}" if key else str(ref)
+    raise InputError(f"{where}: case file not found, and no bundled case is named {name!r}; "
                      f"bundled cases: {', '.join(bundled)}")

@@ -189,6 +189,6 @@ def print_terms_headline(table: pd.DataFrame, u: Unit, console: Console) -> None
     console.print(t)
     flag = table.get("best_across_scenarios")
     best = table[flag.astype(bool)] if flag is not None else table.iloc[0:0]
-    console.print(f"* best for both parties across scenarios: {best['variant'].iat[0]}"
+    console.print(f"best for both across scenarios: {best['variant'].iat[0]} (marked *)"
                   if len(best) else "no variant leaves both parties better off in every "
                   "scenario")
