@@ -170,9 +170,14 @@ def print_terms_headline(table: pd.DataFrame, u: Unit, console: Console) -> None
     party's gain and unserved energy; the full table is in swap_terms.csv / .html."""
     parties = sorted(c[len("gain_"):-len("_usd")] for c in table.columns
                      if c.startswith("gain_") and c.endswith("_usd") and c != "gain_usd")
+    scen = list(dict.fromkeys(table["scenario"].astype(str)))
+    many = len(scen) > 1
+    console.print(f"swap terms under {', '.join(scen)}: cap in cargoes outstanding, repayment "
+                  f"in days, fee in USD/MMBtu; gains against isolated in M USD, unserved "
+                  f"energy in {u.label}")
     t = Table(show_edge=False, pad_edge=False)
-    for c in ("scenario", "variant", "cap", "repay d", "fee $/MMBtu",
-              *[f"gain {p} M$" for p in parties], *[f"unserved {p} {u.label}" for p in parties]):
+    for c in (*(["scenario"] if many else []), "variant", "cap", "repay", "fee",
+              *[f"gain {p}" for p in parties], *[f"unserved {p}" for p in parties]):
         t.add_column(c, justify="left" if c in ("scenario", "variant") else "right")
     for _, r in table.iterrows():
         def val(k: str, fmt: str, r=r) -> str:
@@ -182,7 +187,7 @@ def print_terms_headline(table: pd.DataFrame, u: Unit, console: Console) -> None
         mark = " *" if bool(r.get("best_across_scenarios")) else ""
         gains = ["n/a" if r["variant"] == "pooled" else f"{r[f'gain_{p}_usd'] / 1e6:+,.1f}"
                  for p in parties]
-        t.add_row(str(r["scenario"])[:18], f"{r['variant']}{mark}",
+        t.add_row(*([str(r["scenario"])[:18]] if many else []), f"{r['variant']}{mark}",
                   val("max_outstanding_cargoes", "g"), val("repay_within_days", ".0f"),
                   val("fee_usd_per_mmbtu", "g"), *gains,
                   *[f"{u.of(float(r[f'unserved_{p}_mmbtu'])):,.3f}" for p in parties])
