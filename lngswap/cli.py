@@ -51,10 +51,10 @@ def guarded(fn: Callable) -> Callable:
             err.print(f"stopped ({why}); no partial output was left")
             raise typer.Exit(130 if why == "Ctrl-C" else 143) from None
         except InputError as e:
-            err.print(f"error: {e}")
+            err.print(f"error: {e}", markup=False)
             raise typer.Exit(2) from None
         except SolveError as e:
-            err.print(f"no plan: {e}")
+            err.print(f"no plan: {e}", markup=False)
             raise typer.Exit(3) from None
         finally:
             signal.signal(signal.SIGTERM, previous)

@@ -24,13 +24,18 @@ from pydantic import (
 
 from lngswap.errors import InputError, describe_validation
 from lngswap.inputs.events import Event
+from lngswap.inputs.files import load_yaml
 from lngswap.inputs.rules_schema import RuleSettings
 from lngswap.inputs.swaps_schema import SwapAgreement
 from lngswap.paths import bundled_models_dir
 
+#: Upper bound of every price-like case setting (USD/MMBtu), as for prices in the dataset.
+PRICE_MAX = 1000.0
+
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: `.inf` or `.nan` in a case file is refused, never solved
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Horizon(Strict):
@@ -80,16 +85,17 @@ class SolverOptions(Strict):
 class Economics(Strict):
     """Cost parameters that are policy or modelling choices rather than data."""
 
-    regas_usd_per_mmbtu: float = Field(0.40, ge=0, description="Regasification tariff.")
+    regas_usd_per_mmbtu: float = Field(0.40, ge=0, le=PRICE_MAX,
+                                       description="Regasification tariff.")
     des_diversion_fee_usd_per_mmbtu: float = Field(
-        1.0, ge=0, description="Share of the margin paid to the seller when a DES cargo is "
-        "diverted to another buyer (destination clauses need the seller's consent).")
+        1.0, ge=0, le=PRICE_MAX, description="Share of the margin paid to the seller when a "
+        "DES cargo is diverted to another buyer (destination clauses need the seller's consent).")
     end_stock_value_usd_per_mmbtu: float = Field(
-        10.5, ge=0, description="Value of stock left at the end, up to its starting level, so the "
-        "model does not empty tanks on the last day.")
+        10.5, ge=0, le=PRICE_MAX, description="Value of stock left at the end, up to its "
+        "starting level, so the model does not empty tanks on the last day.")
     floor_penalty_usd_per_mmbtu_day: float = Field(
-        1.0, ge=0, description="Cost per MMBtu and day a terminal's stock sits below its "
-        "strategic floor: strategic stock may be drawn, at a price, before load is shed.")
+        1.0, ge=0, le=PRICE_MAX, description="Cost per MMBtu and day a terminal's stock sits "
+        "below its strategic floor: strategic stock may be drawn, at a price, before load is shed.")
     tank_heel_share: float = Field(
         0.10, ge=0, le=1, description="Share of each import terminal's tank kept as heel "
         "(minimum operating stock); held like a strategic floor, at the same penalty.")
@@ -98,9 +104,21 @@ class Economics(Strict):
         "11-01", pattern=r"^\d\d-\d\d$", description="MM-DD on which the EU target is tested "
         "(the regulation allows any day from 1 Oct to 1 Dec; a linear model fixes one).")
     storage_target_penalty_usd_per_mmbtu: float = Field(
-        4.0, ge=0, description="Penalty per MMBtu of storage below the target on its day.")
+        4.0, ge=0, le=PRICE_MAX, description="Penalty per MMBtu of storage below the target "
+        "on its day.")
     ship_day_penalty_usd: float = Field(
-        0.0, ge=0, description="Extra cost per ship-day, on top of the charter rate.")
+        0.0, ge=0, le=1e7, description="Extra cost per ship-day, on top of the charter rate.")
+
+    @field_validator("storage_target_day")
+    @classmethod
+    def _a_real_day(cls, v: str) -> str:
+        """`11-31` matches the pattern but is no day: refused rather than never tested."""
+        try:
+            date(2025, int(v[:2]), int(v[3:]))  # a common year: 02-29 is not every year's day
+        except ValueError:
+            raise ValueError(f"{v!r} is not a day of the year; expected MM-DD of a day that "
+                             "exists every year (e.g. 11-01)") from None
+        return v
 
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
@@ -109,9 +127,9 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 class Shipping(Strict):
     """Shipping overrides; empty fields take the dataset's fleet.csv values."""
 
-    speed_knots: float | None = Field(None, gt=0, description="Service speed.")
-    charter_usd_per_day: float | None = Field(None, ge=0, description="Charter rate.")
-    carriers: float | None = Field(None, ge=0, description="Carriers available for trade.")
+    speed_knots: float | None = Field(None, gt=0, le=40, description="Service speed.")
+    charter_usd_per_day: float | None = Field(None, ge=0, le=1e7, description="Charter rate.")
+    carriers: float | None = Field(None, ge=0, le=1e5, description="Carriers available for trade.")
 
 
 class Case(Strict):
@@ -140,6 +158,11 @@ class Case(Strict):
     swaps: list[SwapAgreement] = Field(default_factory=list, description="Swap agreements.")
     require_mutual_benefit: bool = Field(
         False, description="No party may pay more than under isolated (swaps mode).")
+    shortfall: Literal["soft", "hard"] = Field(
+        "soft", description="soft: unserved demand and stock below the strategic floors are "
+        "allowed at a penalty, so every case solves and shortfalls are named; hard: neither "
+        "is allowed, and a case that cannot be supplied is explained from the solver's "
+        "irreducible infeasible subsystem (which terminals, markets, days and rules conflict).")
 
     # set by the loader, not by the file
     source_path: str = Field("", description="Where the case was read from (set on load).")
@@ -166,12 +189,7 @@ class Case(Strict):
 # --- loading ------------------------------------------------------------------------------
 
 def _read_yaml(path: Path) -> dict:
-    if not path.exists():
-        raise InputError(f"{path}: case file not found")
-    try:
-        doc = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as e:
-        raise InputError(f"{path}: not valid YAML: {e}") from e
+    doc = load_yaml(path, "case file")
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):

@@ -19,10 +19,10 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from lngswap.errors import Problems, describe_validation
+from lngswap.errors import InputError, Problems, describe_validation
+from lngswap.inputs.files import load_yaml
 from lngswap.units import MMBTU_PER_BBL
 
 Term = Literal["long", "short", "spot"]
@@ -264,9 +264,9 @@ def _read_rule_file(path: Path, problems: Problems) -> RuleFile | None:
         problems.add(f"{path}: rule file not found (case key 'rules.files')")
         return None
     try:
-        doc = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as e:
-        problems.add(f"{path}: not valid YAML: {e}")
+        doc = load_yaml(path, "rule file")
+    except InputError as e:
+        problems.extend(e.problems)
         return None
     try:
         return RuleFile.model_validate(doc if doc is not None else {})

@@ -121,7 +121,12 @@ def _presea_split(pre: pd.DataFrame, nodes: pd.DataFrame, routes: pd.DataFrame
     """Where each pre-horizon cargo is bound: a contract cargo to its buyer market's nodes
     (in proportion to their regas), a spot cargo to the nearest rest-of-world node."""
     nd = nodes.assign(node=np.arange(len(nodes)))
-    nd["weight"] = nd["regas_mean"] / nd.groupby("market")["regas_mean"].transform("sum")
+    total = nd.groupby("market")["regas_mean"].transform("sum")
+    count = nd.groupby("market")["regas_mean"].transform("size")
+    # a market with no regas all horizon (every terminal out) still receives its cargoes at
+    # sea, in equal parts; they wait at sea or are sold on (`at_sea_overflow`)
+    nd["weight"] = np.where(total > 0, nd["regas_mean"] / total.where(total > 0, 1.0),
+                            1.0 / count)
     pre_idx = pre.assign(pre_row=np.arange(len(pre)))
     by_market = pre_idx[pre_idx["market"] != ""].merge(nd[["market", "node", "weight"]],
                                                         on="market", how="inner")
