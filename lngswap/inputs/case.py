@@ -224,6 +224,20 @@ def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict:
     return doc
 
 
+def case_files(path: str | Path | None = None) -> list[Path]:
+    """The case file and every file it extends, child first (the inputs a manifest hashes)."""
+    path = Path(path).resolve() if path else (bundled_models_dir() / "base.yaml").resolve()
+    out: list[Path] = []
+    while path not in out:
+        out.append(path)
+        doc = _read_yaml(path)
+        parent = doc.get("extends")
+        if parent is None:
+            break
+        path = _resolve_extends(str(parent), path).resolve()
+    return out
+
+
 def _merge(base: dict, over: dict) -> dict:
     out = copy.deepcopy(base)
     for k, v in over.items():

@@ -120,6 +120,7 @@ def load_dataset(dataset: str | Path = "default") -> Dataset:
         tables[name] = checked.rename(columns={"source_id": "source"})
     if not problems.items:
         _check_keys(folder, tables, problems)
+    if not problems.items:  # references are checked on tables whose keys are unique
         _check_references(folder, tables, problems)
     problems.raise_if_any()
     tables = {k: v.reset_index(drop=True) for k, v in tables.items()}

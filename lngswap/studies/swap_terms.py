@@ -647,7 +647,7 @@ def evaluate_terms(case_path: str | Path, terms_path: str | Path,
         inputs[f"case/{i}/{Path(c.source_path).name}"] = Path(c.source_path)
     man = command_manifest("swap-terms", inputs,
                            {"scenarios": [c.name for c in cases],
-                            "variants": [v.name for v in terms.variants]})
+                            "variants": [v.name for v in terms.variants]}, cases=cases)
     _write(target, table, markdown_table(table, parties), man, overwrite)
     return table
 
