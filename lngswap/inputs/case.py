@@ -27,6 +27,7 @@ from lngswap.inputs.events import Event
 from lngswap.inputs.files import load_yaml
 from lngswap.inputs.rules_schema import RuleSettings
 from lngswap.inputs.swaps_schema import SwapAgreement
+from lngswap.inputs.windows import check_window
 from lngswap.paths import bundled_models_dir
 
 #: Upper bound of every price-like case setting (USD/MMBtu), as for prices in the dataset.
@@ -46,8 +47,7 @@ class Horizon(Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> Horizon:
-        if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+        check_window(self.start, self.end)
         if (self.end - self.start).days > 3 * 366:
             raise ValueError("a horizon longer than three years is not supported")
         return self
@@ -62,11 +62,13 @@ class SolverOptions(Strict):
 
     solver: Literal["simplex", "ipm", "pdlp", "choose"] = Field(
         "simplex", description="HiGHS method; ipm runs crossover so duals and vertices exist.")
-    simplex_strategy: int = Field(1, description="HiGHS simplex_strategy: 1 dual, 4 primal.")
+    simplex_strategy: int = Field(1, ge=0, le=4,
+                                  description="HiGHS simplex_strategy: 1 dual, 4 primal.")
     presolve: Literal["on", "off", "choose"] = Field("on", description="HiGHS presolve.")
-    threads: int = Field(1, ge=0, description="HiGHS threads (0 = automatic).")
+    threads: int = Field(1, ge=0, le=1024, description="HiGHS threads (0 = automatic).")
     random_seed: int = Field(0, ge=0, description="Fixed so reruns give identical bytes.")
-    time_limit_s: float = Field(1800.0, gt=0, description="Stop HiGHS after this many seconds.")
+    time_limit_s: float = Field(1800.0, gt=0, le=1e7,
+                                description="Stop HiGHS after this many seconds.")
     backend: Literal["highspy", "pyomo"] = Field(
         "highspy", description="highspy: arrays straight into HiGHS; pyomo: the same LP as a "
         "Pyomo model solved through Pyomo's HiGHS interface (slower, for cross-checks).")

@@ -18,6 +18,7 @@ import pandas as pd
 from lngswap.errors import InputError, Problems
 from lngswap.inputs.bounds import BOUNDS, FLEET_BOUNDS, KEYS
 from lngswap.inputs.files import read_csv_lines
+from lngswap.inputs.windows import reversed_window
 from lngswap.network.passages import valid_passages
 from lngswap.paths import bundled_data_dir
 
@@ -299,7 +300,9 @@ def _check_references(folder: Path, t: dict[str, pd.DataFrame], problems: Proble
     _unknown(f("contracts"), c[c["price_formula"] != "fixed"], "index", INDEXES, "price index",
              problems)
     for i in c.index[c["end_date"] < c["start_date"]][:5]:
-        problems.add(f"{f('contracts')} row {i}: end_date before start_date")
+        msg = reversed_window(c.at[i, "start_date"].date(), c.at[i, "end_date"].date(),
+                              ("start_date", "end_date"))
+        problems.add(f"{f('contracts')} row {i}: {msg}")
     _unknown(f("prices"), t["prices"], "index", INDEXES, "price index", problems)
     missing_idx = set(INDEXES) - set(t["prices"]["index"])
     if missing_idx:

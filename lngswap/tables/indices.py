@@ -15,6 +15,7 @@ from lngswap.errors import Problems
 from lngswap.inputs.calendar import Calendar
 from lngswap.inputs.case import Case
 from lngswap.inputs.dataset import Dataset
+from lngswap.inputs.size import check_model_size
 from lngswap.network.shipping import (
     Fleet,
     at_sea,
@@ -80,6 +81,7 @@ def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | No
                      ) -> ModelData:
     """From a validated case and dataset to index tables."""
     check_names(case, ds)
+    check_model_size(case, ds)  # before anything large is built
     cal = Calendar(case.horizon.start, case.horizon.days)
     fleet = fleet_of(ds, case.shipping)
     routes, route_passages = route_table(ds, fleet)
