@@ -183,8 +183,8 @@ class Case(Strict):
         for i, ev in enumerate(self.events):
             if ev.start < self.horizon.start or ev.end > self.horizon.end:
                 raise ValueError(
-                    f"events[{i}] ({ev.type}) window {ev.start}..{ev.end} lies outside the horizon "
-                    f"{self.horizon.start}..{self.horizon.end}")
+                    f"key 'events.{i}' ({ev.type}): window {ev.start}..{ev.end} lies outside "
+                    f"the horizon {self.horizon.start}..{self.horizon.end}")
         return self
 
 

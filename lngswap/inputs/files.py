@@ -33,8 +33,9 @@ def read_text(path: Path, what: str = "file") -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
         raise InputError(f"{path} line {line}: not UTF-8 text (byte 0x{raw[e.start]:02x} at "
-                         f"offset {e.start}); save the {what} as UTF-8") from None
+                         f"byte {col} of the line); save the {what} as UTF-8") from None
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

@@ -88,10 +88,10 @@ def check_model_size(case, ds) -> None:
                    f"(one cargo = {e['cargo_t']:,.0f} t)")
     drivers.append(f"case key 'horizon': {e['days']} days")
     drivers.append(f"{ds.folder / 'terminals.csv'}: {e['nodes']} import nodes")
-    what = (f"about {e['bytes'] / 2**30:,.1f} GB of memory, more than the "
-            f"{limit / 2**30:,.1f} GB this run may use" if e["bytes"] > limit
-            else f"{e['cargoes']:,.0f} cargoes, more than the {MAX_CARGOES:,} a run can "
-            "schedule in reasonable time")
+    what = (f"more than the {MAX_CARGOES:,} cargoes a run can schedule in reasonable time"
+            if e["cargoes"] > MAX_CARGOES else
+            f"about {e['bytes'] / 2**30:,.1f} GB of memory, more than the "
+            f"{limit / 2**30:,.1f} GB this run may use")
     raise InputError(
         f"{case.source_path or 'case'}: the model would be too large to build: "
         f"{e['cargoes']:,.0f} cargoes x {e['nodes']} import nodes = {e['arcs']:,.0f} "

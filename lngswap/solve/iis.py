@@ -14,6 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+#: HiGHS `iis_strategy` bits (highspy.IisStrategy): start from the LP, make it irreducible.
+IIS_FROM_LP, IIS_IRREDUCIBLE = 2, 4
+#: highspy.IisBoundStatus.kIisBoundStatusLower: the member is a variable's lower bound.
+BOUND_LOWER = 2
+
 #: What a constraint family demands, in words.
 ROW_WORDS = {
     "market_balance": "demand must be met in full (send-out, storage and no shortfall)",
@@ -50,15 +55,18 @@ COL_WORDS = {
 class Conflict:
     """One group of IIS members: a family, the names it concerns and the days it covers."""
 
-    kind: str          # "row" or "bound"
+    kind: str          # "row", "bound" (upper or fixed) or "lower bound"
     family: str
     names: str         # e.g. "UK" or "terminal south-hook (UK)"
     days: tuple[str, ...]
     count: int
 
     def sentence(self) -> str:
-        words = (ROW_WORDS if self.kind == "row" else COL_WORDS).get(self.family,
-                                                                      self.family)
+        if self.kind == "lower bound":
+            words = f"{self.family.replace('_', ' ')} cannot be negative"
+        else:
+            words = (ROW_WORDS if self.kind == "row" else COL_WORDS).get(self.family,
+                                                                          self.family)
         when = ""
         if self.days:
             first, last = self.days[0], self.days[-1]
@@ -138,19 +146,27 @@ def _block_of(blocks: dict, positions: np.ndarray) -> list[tuple[str, int]]:
 def explain_iis(session, b) -> list[Conflict] | None:
     """The IIS of an infeasible model held by `session`, grouped in domain terms; None when
     HiGHS cannot give one."""
-    try:
-        status, iis = session.h.getIis()
-    except Exception:  # noqa: BLE001 - an old highspy without IIS: explain without it
-        return None
-    if not getattr(iis, "valid_", False):
-        return None
-    rows = np.asarray(iis.row_index_, dtype=np.int64)
-    cols = np.asarray(iis.col_index_, dtype=np.int64)
+    rows = cols = np.zeros(0, dtype=np.int64)
+    lower = np.zeros(0, dtype=bool)
+    # HiGHS's light strategy finds nothing when presolve alone proves infeasibility; the
+    # LP-based, irreducible one always finds a set (a little slower)
+    for strategy in (IIS_FROM_LP | IIS_IRREDUCIBLE, 0):
+        try:
+            session.h.setOptionValue("iis_strategy", strategy)
+            _status, iis = session.h.getIis()
+        except Exception:  # noqa: BLE001 - an old highspy without IIS: explain without it
+            return None
+        if getattr(iis, "valid_", False) and (len(iis.row_index_) or len(iis.col_index_)):
+            rows = np.asarray(iis.row_index_, dtype=np.int64)
+            cols = np.asarray(iis.col_index_, dtype=np.int64)
+            lower = np.asarray(iis.col_bound_, dtype=np.int64) == BOUND_LOWER
+            break
     lp, md = b.lp, b.md
     if not len(rows) and not len(cols):
         return None
     conflicts = _groups("row", _block_of(lp.cons, rows), lp.cons, md)
-    conflicts += _groups("bound", _block_of(lp.vars, cols), lp.vars, md)
+    conflicts += _groups("lower bound", _block_of(lp.vars, cols[lower]), lp.vars, md)
+    conflicts += _groups("bound", _block_of(lp.vars, cols[~lower]), lp.vars, md)
     return conflicts
 
 

@@ -61,19 +61,19 @@ def check_names(case: Case, ds: Dataset) -> None:
     countries = {c.lower() for c in ds.sources["country"]}
     terminals = set(ds.terminals["terminal"])
     for i, ev in enumerate(case.events):
-        key = f"{where}: key 'events.{i}'"
+        key = f"{where}: key 'events.{i}"
         if ev.type == "supply_outage":
             for s in ev.sources:
                 if s not in sources:
-                    p.add(f"{key}.sources: unknown source {s!r}; expected one of "
+                    p.add(f"{key}.sources': unknown source {s!r}; expected one of "
                           f"{', '.join(sorted(sources)[:8])}, ...")
             if ev.country and ev.country.lower() not in countries:
-                p.add(f"{key}.country: no source in country {ev.country!r}")
+                p.add(f"{key}.country': no source in country {ev.country!r}")
         if ev.type == "demand_shock" and ev.market not in markets:
-            p.add(f"{key}.market: unknown market {ev.market!r}; expected one of "
+            p.add(f"{key}.market': unknown market {ev.market!r}; expected one of "
                   f"{', '.join(sorted(markets))}")
         if ev.type == "terminal_outage" and ev.terminal not in terminals:
-            p.add(f"{key}.terminal: unknown terminal {ev.terminal!r}")
+            p.add(f"{key}.terminal': unknown terminal {ev.terminal!r}")
     p.raise_if_any()
 
 
