@@ -63,6 +63,9 @@ SCHEMA: dict[str, dict[str, str]] = {
 }
 ALL_FILES = list(SCHEMA)
 INDEXES = ("brent", "henry_hub", "ttf", "jkm")
+#: The unit each price index is quoted in (prices.csv `unit`).
+PRICE_UNITS = {"brent": "USD/bbl", "henry_hub": "USD/MMBtu", "ttf": "USD/MMBtu",
+               "jkm": "USD/MMBtu"}
 FLEET_KEYS = ("carriers", "cargo_m3", "speed_knots", "port_days", "charter_usd_per_day",
               "boil_off_pct_per_day")
 
@@ -304,6 +307,11 @@ def _check_references(folder: Path, t: dict[str, pd.DataFrame], problems: Proble
                               ("start_date", "end_date"))
         problems.add(f"{f('contracts')} row {i}: {msg}")
     _unknown(f("prices"), t["prices"], "index", INDEXES, "price index", problems)
+    pr = t["prices"]
+    want = pr["index"].map(PRICE_UNITS)
+    for i in pr.index[want.notna() & (pr["unit"] != want)][:5]:
+        problems.add(f"{f('prices')} row {i}, column 'unit': {pr.at[i, 'unit']!r}; a "
+                     f"{pr.at[i, 'index']} price is in {want[i]}")
     missing_idx = set(INDEXES) - set(t["prices"]["index"])
     if missing_idx:
         problems.add(f"{f('prices')}: no level for index(es) {', '.join(sorted(missing_idx))}")
