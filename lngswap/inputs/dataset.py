@@ -252,11 +252,18 @@ def _check_routes(folder: Path, t: dict[str, pd.DataFrame], problems: Problems) 
                          f"offset(s) for {len(ns)} passage(s); expected one per passage")
             shown += 1
             continue
-        vals = pd.to_numeric(pd.Series(os_, dtype=str), errors="coerce").to_numpy(dtype=float)
-        if np.isnan(vals).any() or (vals < 0).any() or (vals > dist + 1e-6).any():
+        vals = [_number(x) for x in os_]
+        if any(not 0 <= x <= dist + 1e-6 for x in vals):  # NaN fails every comparison
             problems.add(f"{path} row {line}, column 'passage_offsets_nm': {offs!r}; expected "
                          f"numbers from 0 to the route's distance {dist:g} nm")
             shown += 1
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
 
 
 def _check_voyages(folder: Path, t: dict[str, pd.DataFrame], problems: Problems) -> None:
