@@ -34,6 +34,13 @@ ROW_WORDS = {
     "rule_volume_cap": "imports covered by the rule stay under its volume cap",
 }
 
+#: Variable families held in TBtu: their bounds are shown in MMBtu.
+ENERGY = {"sendout", "stock", "ugs", "inject", "withdraw", "unserved", "below_floor",
+          "at_sea_overflow", "end_stock", "end_ugs"}
+
+#: Constraint families whose lower side is an energy the case needs (demand, floor, target).
+NEEDS = {"market_balance", "strategic_floor", "storage_target"}
+
 #: What a bound on a variable family means, in words.
 COL_WORDS = {
     "sendout": "send-out is capped at the regas capacity",
@@ -60,6 +67,7 @@ class Conflict:
     names: str         # e.g. "UK" or "terminal south-hook (UK)"
     days: tuple[str, ...]
     count: int
+    limit: str = ""    # the bound's value, for bounds on energy
 
     def sentence(self) -> str:
         if self.kind == "lower bound":
@@ -72,7 +80,8 @@ class Conflict:
             first, last = self.days[0], self.days[-1]
             n = len(self.days)
             when = (f" on {first}" if n == 1 else f" on {n} days, {first} to {last}")
-        return f"{self.names}: {words} ({self.family}){when}"
+        limit = f", {self.limit}" if self.limit else ""
+        return f"{self.names}: {words} ({self.family}){limit}{when}"
 
 
 def _labeller(md) -> dict[str, object]:
@@ -122,14 +131,29 @@ def _groups(kind: str, members: list[tuple[str, int]], blocks: dict, md) -> list
     for fam, rows in by_family.items():
         idx = blocks[fam].index.iloc[sorted(set(rows))]
         names, days = _label_rows(idx, fam, md, lab)
+        block = blocks[fam]
+        values = {"row": getattr(block, "lo", None), "lower bound": getattr(block, "lb", None),
+                  "bound": getattr(block, "ub", None)}[kind][sorted(set(rows))]
         seen: dict[str, list[str]] = {}
-        for n, d in zip(names, days, strict=True):
+        vals: dict[str, list[float]] = {}
+        for n, d, x in zip(names, days, values, strict=True):
             seen.setdefault(n, [])
+            vals.setdefault(n, []).append(float(x))
             if d:
                 seen[n].append(d)
         for n, ds in seen.items():
-            out.append(Conflict(kind, fam, n, tuple(sorted(set(ds))), max(1, len(ds))))
+            limit = (_limit(vals[n], "needs") if kind == "row" and fam in NEEDS
+                     else _limit(vals[n]) if kind != "row" and fam in ENERGY else "")
+            out.append(Conflict(kind, fam, n, tuple(sorted(set(ds))), max(1, len(ds)), limit))
     return out
+
+
+def _limit(values: list[float], word: str = "limit") -> str:
+    """A bound's or a need's value in MMBtu (the LP holds energy in TBtu)."""
+    lo, hi = min(values) * 1e6, max(values) * 1e6
+    if hi - lo <= 1e-6 * max(1.0, abs(hi)):
+        return f"{word} {lo:,.0f} MMBtu"
+    return f"{word} {lo:,.0f} to {hi:,.0f} MMBtu"
 
 
 def _block_of(blocks: dict, positions: np.ndarray) -> list[tuple[str, int]]:
