@@ -195,7 +195,7 @@ def explain_iis(session, b) -> list[Conflict] | None:
 
 
 def iis_text(conflicts: list[Conflict], limit: int = 12) -> str:
-    """The conflicts as indented lines, markets and terminals first."""
+    """The conflicts as indented lines: constraints first, then the bounds they meet."""
     lines = [f"  - {c.sentence()}" for c in conflicts[:limit]]
     if len(conflicts) > limit:
         lines.append(f"  - ... and {len(conflicts) - limit} more groups")
