@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -24,7 +23,7 @@ from pydantic import (
 
 from lngswap.errors import InputError, describe_validation
 from lngswap.inputs.events import Event
-from lngswap.inputs.files import load_yaml
+from lngswap.inputs.files import load_yaml, parse_yaml
 from lngswap.inputs.rules_schema import RuleSettings
 from lngswap.inputs.swaps_schema import SwapAgreement
 from lngswap.inputs.windows import check_window
@@ -258,8 +257,10 @@ def apply_overrides(doc: dict, sets: list[str]) -> dict:
             raise InputError(f"--set {item!r}: expected key.path=value")
         key, raw = item.split("=", 1)
         try:
-            value = yaml.safe_load(raw)
-        except yaml.YAMLError:
+            value = parse_yaml(raw, f"--set {item!r}")
+        except InputError as e:
+            if "duplicate key" in str(e):
+                raise
             value = raw
         node = doc
         parts = key.strip().split(".")

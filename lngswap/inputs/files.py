@@ -67,14 +67,19 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 
 def load_yaml(path: Path, what: str = "YAML file") -> Any:
     """Parse a YAML file: UTF-8, safe tags only, no repeated keys. None for an empty file."""
-    text = read_text(path, what)
+    return parse_yaml(read_text(path, what), str(path))
+
+
+def parse_yaml(text: str, where: str) -> Any:
+    """Parse YAML text (safe tags only, no repeated keys); InputError names `where` and the
+    line."""
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
+        line = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(e, "problem", None) or str(e)
-        raise InputError(f"{path}{where}: not valid YAML: {problem}") from None
+        raise InputError(f"{where}{line}: not valid YAML: {problem}") from None
 
 
 def read_csv_lines(path: Path, what: str = "CSV file") -> tuple[pd.DataFrame, list[int]]:
