@@ -185,7 +185,8 @@ def _check_columns(path: Path, df: pd.DataFrame, cols: dict[str, str], problems:
                              "expected a share in [0, 1]")
         b = bounds.get(col)
         if b is not None:
-            outside = finite.notna() & ~finite.map(lambda x, b=b: b.holds(x)).astype(bool)
+            above = finite > b.lo if b.lo_open else finite >= b.lo
+            outside = finite.notna() & ~(above & (finite <= b.hi))
             if kind in ("f+", "p"):
                 outside &= finite >= 0  # negatives are reported above
             for i in out.index[outside][:5]:
