@@ -299,6 +299,13 @@ CATALOGUE: list[Entry] = [
           _table(lambda t: None, case={"events": [{"type": "demand_shock", "market": "JP",
                                                    "factor": 1000, **EV}]}),
           names=("events.0", "factor")),
+    Entry("set-index", "case", "--set on a list entry that does not exist",
+          _table(lambda t: None, "--set", "events.5.end=2026-01-04",
+                 case={"events": [{"type": "fleet_shortage", "factor": 0.5, **EV}]}),
+          names=("--set", "events.5.end", "not an entry of a list of 1")),
+    Entry("set-dup-key", "case", "--set a mapping that repeats a key",
+          _table(lambda t: None, "--set", "economics={regas_usd_per_mmbtu: 1, "
+                 "regas_usd_per_mmbtu: 2}"), names=("--set", "duplicate key")),
     # rule and terms files
     Entry("rule-dup-key", "rules", "a key twice in a rule file",
           _rules(BAN.format(party="JP") + "    adherents: [KR]\n"),

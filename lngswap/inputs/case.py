@@ -264,19 +264,29 @@ def apply_overrides(doc: dict, sets: list[str]) -> dict:
             value = raw
         node = doc
         parts = key.strip().split(".")
+        if not all(parts):
+            raise InputError(f"--set {item!r}: expected key.path=value (no empty key)")
         for p in parts[:-1]:
-            if p.isdigit() and isinstance(node, list):
-                node = node[int(p)]
+            if isinstance(node, list):
+                node = node[_list_index(item, p, node)]
                 continue
             node = node.setdefault(p, {})
             if not isinstance(node, (dict, list)):
                 raise InputError(f"--set {item!r}: '{p}' is not a mapping")
         last = parts[-1]
-        if isinstance(node, list) and last.isdigit():
-            node[int(last)] = value
+        if isinstance(node, list):
+            node[_list_index(item, last, node)] = value
         else:
             node[last] = value
     return doc
+
+
+def _list_index(item: str, part: str, node: list) -> int:
+    """The list position a `--set` path part names; InputError if it names none."""
+    if not (part.isdigit() and int(part) < len(node)):
+        raise InputError(f"--set {item!r}: '{part}' is not an entry of a list of {len(node)} "
+                         f"(0 to {len(node) - 1})")
+    return int(part)
 
 
 def load_case(path: str | Path | None = None, sets: list[str] | None = None) -> Case:
