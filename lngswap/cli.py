@@ -1,7 +1,7 @@
 """The `lngswap` command: each subcommand maps library errors to a message and an exit code.
 
-Exit codes: 0 done; 1 `check` found violations; 2 bad input (nothing written);
-3 the solver found no plan (explained in domain words).
+Exit codes: 0 done; 1 `check` found violations or `verify` found changes; 2 bad input
+(nothing written); 3 the solver found no plan (explained in domain words).
 """
 
 from __future__ import annotations
@@ -61,10 +61,10 @@ def guarded(fn: Callable) -> Callable:
             err.print(f"stopped ({why}); no partial output was left")
             raise typer.Exit(130 if why == "Ctrl-C" else 143) from None
         except InputError as e:
-            err.print(f"error: {e}")
+            err.print(f"error: {e}", markup=False)
             raise typer.Exit(2) from None
         except SolveError as e:
-            err.print(f"no plan: {e}")
+            err.print(f"no plan: {e}", markup=False)
             raise typer.Exit(3) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
@@ -412,6 +412,24 @@ def _main(version: Annotated[bool, typer.Option(
         "--version", help="Print the version and exit.", callback=_version_callback,
         is_eager=True)] = False) -> None:
     """Allocate LNG cargoes between Japan, Korea and Europe under disruptions."""
+
+
+@app.command()
+@guarded
+def verify(run_dir: Annotated[Path, typer.Argument(help="Run folder (or any folder lngswap "
+                                                   "wrote) to check.")]) -> None:
+    """Re-hash a run folder and the inputs its manifest names; exit 1 if anything changed."""
+    from lngswap.results.verify import verify_run
+
+    v = verify_run(run_dir)
+    if v.unchanged:
+        out.print(f"{run_dir}: unchanged ({v.outputs_checked} outputs and {v.inputs_checked} "
+                  "inputs match the manifest)", markup=False)
+        return
+    out.print(f"{run_dir}: {len(v.changes)} change(s) since the run:", markup=False)
+    for c in v.changes:
+        out.print(f"  - {c}", markup=False)
+    raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -61,5 +61,5 @@ def describe_validation(err, hidden: tuple[str, ...] = ()) -> list[str]:
             what, got_s = "unknown key", ""
         elif e["type"] == "missing":
             what, got_s = "missing; this key is required", ""
-        out.append(f"key '{loc}': {what}{got_s}")
+        out.append(f"key '{loc}': {what}{got_s}" if loc else f"{what}{got_s}")
     return out

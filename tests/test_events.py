@@ -114,3 +114,28 @@ def test_canal_restriction_caps_transits(toy):
     via["day"] = [d.split(";")[0] for d in via["passage_dates"]]
     per_day = via[via["day"] <= "2026-01-30"].groupby("day")["fraction"].sum()
     assert (per_day <= 0.25 + 1e-9).all()
+
+
+def test_supply_outage_by_country_is_the_outage_of_its_sources(toy):
+    """`country:` selects every source of that country (case-insensitive): the same cut as
+    listing them, the same optimum."""
+    ev = {"type": "supply_outage", "factor": 0.5, "start": "2026-01-01", "end": "2026-01-20"}
+    by_country = toy(suez_world, days=30, events=[dict(ev, country="aland")])
+    a = lngswap.solve(lngswap.load_case(by_country)).summary["objective_usd"]
+    by_sources = toy(suez_world, days=30, events=[dict(ev, sources=["src-a"])])
+    b = lngswap.solve(lngswap.load_case(by_sources)).summary["objective_usd"]
+    assert a == pytest.approx(b, rel=1e-12)
+    untouched = lngswap.solve(lngswap.load_case(toy(suez_world, days=30)))
+    assert untouched.summary["objective_usd"] != pytest.approx(a, rel=1e-9)
+
+
+def test_a_market_without_regas_all_horizon_solves_and_names_its_shortfall(toy):
+    """Every terminal of Japan out all horizon: cargoes already at sea for Japan cannot be
+    divided by regas (there is none); the case still solves and Japan's demand goes unserved
+    in full."""
+    out = {"type": "terminal_outage", "terminal": "jp-t", "factor": 0.0,
+           "start": "2026-01-01", "end": "2026-01-20"}
+    res = lngswap.solve(lngswap.load_case(toy(suez_world, days=20, events=[out])))
+    jp = res.markets[res.markets["market"] == "JP"]
+    assert jp["unserved_mmbtu"].sum() == pytest.approx(jp["demand_mmbtu"].sum(), rel=1e-9)
+    assert jp["demand_mmbtu"].sum() > 0

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -24,13 +23,19 @@ from pydantic import (
 
 from lngswap.errors import InputError, describe_validation
 from lngswap.inputs.events import Event
+from lngswap.inputs.files import load_yaml, parse_yaml
 from lngswap.inputs.rules_schema import RuleSettings
 from lngswap.inputs.swaps_schema import SwapAgreement
+from lngswap.inputs.windows import check_window
 from lngswap.paths import bundled_models_dir
+
+#: Upper bound of every price-like case setting (USD/MMBtu), as for prices in the dataset.
+PRICE_MAX = 1000.0
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: `.inf` or `.nan` in a case file is refused, never solved
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Horizon(Strict):
@@ -41,8 +46,7 @@ class Horizon(Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> Horizon:
-        if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+        check_window(self.start, self.end)
         if (self.end - self.start).days > 3 * 366:
             raise ValueError("a horizon longer than three years is not supported")
         return self
@@ -57,11 +61,13 @@ class SolverOptions(Strict):
 
     solver: Literal["simplex", "ipm", "pdlp", "choose"] = Field(
         "simplex", description="HiGHS method; ipm runs crossover so duals and vertices exist.")
-    simplex_strategy: int = Field(1, description="HiGHS simplex_strategy: 1 dual, 4 primal.")
+    simplex_strategy: int = Field(1, ge=0, le=4,
+                                  description="HiGHS simplex_strategy: 1 dual, 4 primal.")
     presolve: Literal["on", "off", "choose"] = Field("on", description="HiGHS presolve.")
-    threads: int = Field(1, ge=0, description="HiGHS threads (0 = automatic).")
+    threads: int = Field(1, ge=0, le=1024, description="HiGHS threads (0 = automatic).")
     random_seed: int = Field(0, ge=0, description="Fixed so reruns give identical bytes.")
-    time_limit_s: float = Field(1800.0, gt=0, description="Stop HiGHS after this many seconds.")
+    time_limit_s: float = Field(1800.0, gt=0, le=1e7,
+                                description="Stop HiGHS after this many seconds.")
     backend: Literal["highspy", "pyomo"] = Field(
         "highspy", description="highspy: arrays straight into HiGHS; pyomo: the same LP as a "
         "Pyomo model solved through Pyomo's HiGHS interface (slower, for cross-checks).")
@@ -80,16 +86,17 @@ class SolverOptions(Strict):
 class Economics(Strict):
     """Cost parameters that are policy or modelling choices rather than data."""
 
-    regas_usd_per_mmbtu: float = Field(0.40, ge=0, description="Regasification tariff.")
+    regas_usd_per_mmbtu: float = Field(0.40, ge=0, le=PRICE_MAX,
+                                       description="Regasification tariff.")
     des_diversion_fee_usd_per_mmbtu: float = Field(
-        1.0, ge=0, description="Share of the margin paid to the seller when a DES cargo is "
-        "diverted to another buyer (destination clauses need the seller's consent).")
+        1.0, ge=0, le=PRICE_MAX, description="Share of the margin paid to the seller when a "
+        "DES cargo is diverted to another buyer (destination clauses need the seller's consent).")
     end_stock_value_usd_per_mmbtu: float = Field(
-        10.5, ge=0, description="Value of stock left at the end, up to its starting level, so the "
-        "model does not empty tanks on the last day.")
+        10.5, ge=0, le=PRICE_MAX, description="Value of stock left at the end, up to its "
+        "starting level, so the model does not empty tanks on the last day.")
     floor_penalty_usd_per_mmbtu_day: float = Field(
-        1.0, ge=0, description="Cost per MMBtu and day a terminal's stock sits below its "
-        "strategic floor: strategic stock may be drawn, at a price, before load is shed.")
+        1.0, ge=0, le=PRICE_MAX, description="Cost per MMBtu and day a terminal's stock sits "
+        "below its strategic floor: strategic stock may be drawn, at a price, before load is shed.")
     tank_heel_share: float = Field(
         0.10, ge=0, le=1, description="Share of each import terminal's tank kept as heel "
         "(minimum operating stock); held like a strategic floor, at the same penalty.")
@@ -98,9 +105,21 @@ class Economics(Strict):
         "11-01", pattern=r"^\d\d-\d\d$", description="MM-DD on which the EU target is tested "
         "(the regulation allows any day from 1 Oct to 1 Dec; a linear model fixes one).")
     storage_target_penalty_usd_per_mmbtu: float = Field(
-        4.0, ge=0, description="Penalty per MMBtu of storage below the target on its day.")
+        4.0, ge=0, le=PRICE_MAX, description="Penalty per MMBtu of storage below the target "
+        "on its day.")
     ship_day_penalty_usd: float = Field(
-        0.0, ge=0, description="Extra cost per ship-day, on top of the charter rate.")
+        0.0, ge=0, le=1e7, description="Extra cost per ship-day, on top of the charter rate.")
+
+    @field_validator("storage_target_day")
+    @classmethod
+    def _a_real_day(cls, v: str) -> str:
+        """`11-31` matches the pattern but is no day: refused rather than never tested."""
+        try:
+            date(2025, int(v[:2]), int(v[3:]))  # a common year: 02-29 is not every year's day
+        except ValueError:
+            raise ValueError(f"{v!r} is not a day of the year; expected MM-DD of a day that "
+                             "exists every year (e.g. 11-01)") from None
+        return v
 
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
@@ -109,9 +128,9 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 class Shipping(Strict):
     """Shipping overrides; empty fields take the dataset's fleet.csv values."""
 
-    speed_knots: float | None = Field(None, gt=0, description="Service speed.")
-    charter_usd_per_day: float | None = Field(None, ge=0, description="Charter rate.")
-    carriers: float | None = Field(None, ge=0, description="Carriers available for trade.")
+    speed_knots: float | None = Field(None, gt=0, le=40, description="Service speed.")
+    charter_usd_per_day: float | None = Field(None, ge=0, le=1e7, description="Charter rate.")
+    carriers: float | None = Field(None, ge=0, le=1e5, description="Carriers available for trade.")
 
 
 class Case(Strict):
@@ -140,6 +159,11 @@ class Case(Strict):
     swaps: list[SwapAgreement] = Field(default_factory=list, description="Swap agreements.")
     require_mutual_benefit: bool = Field(
         False, description="No party may pay more than under isolated (swaps mode).")
+    shortfall: Literal["soft", "hard"] = Field(
+        "soft", description="soft: unserved demand and stock below the strategic floors are "
+        "allowed at a penalty, so every case solves and shortfalls are named; hard: neither "
+        "is allowed, and a case that cannot be supplied is explained from the solver's "
+        "irreducible infeasible subsystem (which terminals, markets, days and rules conflict).")
 
     # set by the loader, not by the file
     source_path: str = Field("", description="Where the case was read from (set on load).")
@@ -158,20 +182,15 @@ class Case(Strict):
         for i, ev in enumerate(self.events):
             if ev.start < self.horizon.start or ev.end > self.horizon.end:
                 raise ValueError(
-                    f"events[{i}] ({ev.type}) window {ev.start}..{ev.end} lies outside the horizon "
-                    f"{self.horizon.start}..{self.horizon.end}")
+                    f"key 'events.{i}' ({ev.type}): window {ev.start}..{ev.end} lies outside "
+                    f"the horizon {self.horizon.start}..{self.horizon.end}")
         return self
 
 
 # --- loading ------------------------------------------------------------------------------
 
 def _read_yaml(path: Path) -> dict:
-    if not path.exists():
-        raise InputError(f"{path}: case file not found")
-    try:
-        doc = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as e:
-        raise InputError(f"{path}: not valid YAML: {e}") from e
+    doc = load_yaml(path, "case file")
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):
@@ -206,6 +225,20 @@ def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict:
     return doc
 
 
+def case_files(path: str | Path | None = None) -> list[Path]:
+    """The case file and every file it extends, child first (the inputs a manifest hashes)."""
+    path = Path(path).resolve() if path else (bundled_models_dir() / "base.yaml").resolve()
+    out: list[Path] = []
+    while path not in out:
+        out.append(path)
+        doc = _read_yaml(path)
+        parent = doc.get("extends")
+        if parent is None:
+            break
+        path = _resolve_extends(str(parent), path).resolve()
+    return out
+
+
 def _merge(base: dict, over: dict) -> dict:
     out = copy.deepcopy(base)
     for k, v in over.items():
@@ -224,24 +257,36 @@ def apply_overrides(doc: dict, sets: list[str]) -> dict:
             raise InputError(f"--set {item!r}: expected key.path=value")
         key, raw = item.split("=", 1)
         try:
-            value = yaml.safe_load(raw)
-        except yaml.YAMLError:
+            value = parse_yaml(raw, f"--set {item!r}")
+        except InputError as e:
+            if "duplicate key" in str(e):
+                raise
             value = raw
         node = doc
         parts = key.strip().split(".")
+        if not all(parts):
+            raise InputError(f"--set {item!r}: expected key.path=value (no empty key)")
         for p in parts[:-1]:
-            if p.isdigit() and isinstance(node, list):
-                node = node[int(p)]
+            if isinstance(node, list):
+                node = node[_list_index(item, p, node)]
                 continue
             node = node.setdefault(p, {})
             if not isinstance(node, (dict, list)):
                 raise InputError(f"--set {item!r}: '{p}' is not a mapping")
         last = parts[-1]
-        if isinstance(node, list) and last.isdigit():
-            node[int(last)] = value
+        if isinstance(node, list):
+            node[_list_index(item, last, node)] = value
         else:
             node[last] = value
     return doc
+
+
+def _list_index(item: str, part: str, node: list) -> int:
+    """The list position a `--set` path part names; InputError if it names none."""
+    if not (part.isdigit() and int(part) < len(node)):
+        raise InputError(f"--set {item!r}: '{part}' is not an entry of a list of {len(node)} "
+                         f"(0 to {len(node) - 1})")
+    return int(part)
 
 
 def load_case(path: str | Path | None = None, sets: list[str] | None = None) -> Case:

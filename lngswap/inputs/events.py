@@ -12,9 +12,11 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from lngswap.inputs.windows import check_window
+
 
 class _Event(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     start: date = Field(description="First day of the event (inclusive).")
     end: date = Field(description="Last day of the event (inclusive).")
@@ -22,8 +24,7 @@ class _Event(BaseModel):
 
     @model_validator(mode="after")
     def _window(self):
-        if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+        check_window(self.start, self.end)
         return self
 
     def days(self, start: date, n_days: int) -> np.ndarray:
@@ -72,7 +73,7 @@ class CanalRestriction(_PassageEvent):
     """At most `transits_per_day` LNG carriers cross `passage` per day in the window."""
 
     type: Literal["canal_restriction"]
-    transits_per_day: float = Field(ge=0, description="LNG carrier transits per day.")
+    transits_per_day: float = Field(ge=0, le=1000, description="LNG carrier transits per day.")
 
 
 class DemandShock(_Event):
@@ -80,7 +81,7 @@ class DemandShock(_Event):
 
     type: Literal["demand_shock"]
     market: str
-    factor: float = Field(ge=0)
+    factor: float = Field(ge=0, le=10, description="Demand multiplier (1 = unchanged).")
 
 
 class TerminalOutage(_Event):
@@ -103,8 +104,8 @@ class PriceShock(_Event):
 
     type: Literal["price_shock"]
     index: Literal["brent", "henry_hub", "ttf", "jkm"]
-    value: float | None = Field(None, ge=0)
-    factor: float | None = Field(None, ge=0)
+    value: float | None = Field(None, ge=0, le=1000, description="Level in the index's unit.")
+    factor: float | None = Field(None, ge=0, le=100, description="Multiplier on the level.")
 
     @model_validator(mode="after")
     def _one(self):

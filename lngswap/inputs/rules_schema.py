@@ -19,10 +19,11 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from lngswap.errors import Problems, describe_validation
+from lngswap.errors import InputError, Problems, describe_validation
+from lngswap.inputs.files import load_yaml
+from lngswap.inputs.windows import check_window
 from lngswap.units import MMBTU_PER_BBL
 
 Term = Literal["long", "short", "spot"]
@@ -30,7 +31,8 @@ RULE_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
 
 
 class RuleSettings(_Strict):
@@ -53,7 +55,8 @@ class RuleSettings(_Strict):
     drop_adherents: list[str] = Field(
         default_factory=list, description="Parties adhering to no rule.")
     oil_parity_mmbtu_per_bbl: float = Field(
-        MMBTU_PER_BBL, gt=0, description="MMBtu per barrel used to turn caps in USD/bbl into "
+        MMBTU_PER_BBL, gt=0, le=100,
+        description="MMBtu per barrel used to turn caps in USD/bbl into "
         "USD/MMBtu (energy parity).")
 
 
@@ -117,8 +120,7 @@ class _Rule(_Strict):
     def _checks(self):
         if not self.adherents:
             raise ValueError("no adhering party: list at least one party under `adherents`")
-        if self.to is not None and self.to < self.from_:
-            raise ValueError(f"dates reversed: to {self.to} is before from {self.from_}")
+        check_window(self.from_, self.to, ("from", "to"))
         if self.basis == "policy_option" and "policy option" not in self.description.lower():
             raise ValueError("a policy option must say 'policy option' in its description")
         return self
@@ -151,8 +153,9 @@ class VolumeCapRule(_Rule):
     of those nodes' total imports. Exactly one of `max_mmbtu`, `max_mt`, `max_share`."""
 
     kind: Literal["volume_cap"]
-    max_mmbtu: float | None = Field(None, ge=0, description="Cap per period, MMBtu delivered.")
-    max_mt: float | None = Field(None, ge=0, description="Cap per period, Mt of LNG.")
+    max_mmbtu: float | None = Field(None, ge=0, le=1e11,
+                                    description="Cap per period, MMBtu delivered.")
+    max_mt: float | None = Field(None, ge=0, le=2000, description="Cap per period, Mt of LNG.")
     max_share: float | None = Field(None, ge=0, le=1, description="Cap as a share of the "
                                     "covered nodes' imports in the period.")
     per: Literal["month", "year", "horizon"] = Field(
@@ -172,8 +175,9 @@ class CapStep(_Strict):
 
     from_: date = Field(alias="from", description="First day of this level.")
     to: date | None = Field(None, description="Last day of this level; unset: to the next.")
-    usd_per_mmbtu: float | None = Field(None, gt=0, description="Cap in USD/MMBtu.")
-    usd_per_bbl: float | None = Field(None, gt=0, description="Cap in USD/bbl (converted at "
+    usd_per_mmbtu: float | None = Field(None, gt=0, le=1000, description="Cap in USD/MMBtu.")
+    usd_per_bbl: float | None = Field(None, gt=0, le=1000,
+                                      description="Cap in USD/bbl (converted at "
                                       "the oil parity).")
     source: str = Field(min_length=1, description="Where this level comes from.")
 
@@ -181,8 +185,7 @@ class CapStep(_Strict):
     def _one_unit(self) -> CapStep:
         if (self.usd_per_mmbtu is None) == (self.usd_per_bbl is None):
             raise ValueError("a cap step needs exactly one of usd_per_mmbtu, usd_per_bbl")
-        if self.to is not None and self.to < self.from_:
-            raise ValueError(f"dates reversed: to {self.to} is before from {self.from_}")
+        check_window(self.from_, self.to, ("from", "to"))
         return self
 
 
@@ -192,7 +195,7 @@ class PriceCapRule(_Rule):
 
     kind: Literal["price_cap"]
     oil_parity_mmbtu_per_bbl: float | None = Field(
-        None, gt=0, description="Overrides the case's oil parity for this rule.")
+        None, gt=0, le=100, description="Overrides the case's oil parity for this rule.")
     caps: list[CapStep] = Field(min_length=1, description="The cap timeline, in date order.")
 
     @model_validator(mode="after")
@@ -264,9 +267,9 @@ def _read_rule_file(path: Path, problems: Problems) -> RuleFile | None:
         problems.add(f"{path}: rule file not found (case key 'rules.files')")
         return None
     try:
-        doc = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as e:
-        problems.add(f"{path}: not valid YAML: {e}")
+        doc = load_yaml(path, "rule file")
+    except InputError as e:
+        problems.extend(e.problems)
         return None
     try:
         return RuleFile.model_validate(doc if doc is not None else {})

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from lngswap.inputs.windows import check_window
+
 #: Longest exchange window of a `location` swap: beyond it the exchange is a loan (`time`).
 LOCATION_MAX_DAYS = 30
 
@@ -24,22 +26,21 @@ TERM_KEYS = ("direction", "repay_within_days", "max_outstanding_cargoes", "max_c
 class Window(BaseModel):
     """A dated window, both ends inclusive."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     start: date = Field(description="First day (ISO date).")
     end: date = Field(description="Last day (ISO date, inclusive).")
 
     @model_validator(mode="after")
     def _ordered(self) -> Window:
-        if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+        check_window(self.start, self.end)
         return self
 
 
 class SwapAgreement(BaseModel):
     """A swap agreement between two parties (e.g. the KOGAS-JERA MOU of 2023, rules.csv KR-02)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
                       description="Agreement id, used in swaps.csv (letters, digits, - _ .).")
@@ -52,16 +53,19 @@ class SwapAgreement(BaseModel):
         "borrower returns the same energy in kind within `repay_within_days`; location: the two "
         "parties exchange cargoes of equal energy arriving within `repay_within_days` (at most "
         f"{LOCATION_MAX_DAYS}) of each other, to save freight.")
-    repay_within_days: int = Field(90, ge=1, description="Days within which every loan is "
+    repay_within_days: int = Field(90, ge=1, le=3660, description="Days within which every loan is "
                                    "returned in kind (first lent, first repaid). A loan made "
                                    "less than this many days before the horizon end may stay "
                                    "open; its value is reported.")
-    max_outstanding_cargoes: float = Field(2.0, ge=0, description="Most energy lent and not yet "
+    max_outstanding_cargoes: float = Field(2.0, ge=0, le=1000,
+                                           description="Most energy lent and not yet "
                                            "returned at any time, in standard cargoes.")
-    max_cargoes: float | None = Field(None, ge=0, description="Most energy lent per agreement "
+    max_cargoes: float | None = Field(None, ge=0, le=10000,
+                                      description="Most energy lent per agreement "
                                       "year (counted from the active window's start), in "
                                       "standard cargoes; empty for no cap.")
-    fee_usd_per_mmbtu: float = Field(0.0, ge=0, description="Fee the borrower pays the lender "
+    fee_usd_per_mmbtu: float = Field(0.0, ge=0, le=1000,
+                                     description="Fee the borrower pays the lender "
                                      "per MMBtu lent. The LP counts it as the borrower's cost, "
                                      "so a loan worth less than the fee is not made.")
     active: Window | None = Field(None, description="Dates within which loans may be made "

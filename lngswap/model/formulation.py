@@ -28,6 +28,8 @@ def build_lp(md: ModelData) -> LinearProgram:
     """Declare every variable and constraint family of the case."""
     lp = LinearProgram()
     v = declare_variables(lp, md)
+    if getattr(md.case, "shortfall", "soft") == "hard":
+        hard_shortfall(v)
     cargo_balance(lp, md, v)
     stock_balance(lp, md, v)
     strategic_floor(lp, md, v)
@@ -120,6 +122,13 @@ def declare_variables(lp: LinearProgram, md: ModelData) -> dict[str, VarBlock]:
     v["end_ugs"] = lp.var("end_ugs", pd.DataFrame({"zone": np.arange(len(sto))}),
                           ub=sto["init"].to_numpy(), cost=-eco.end_stock_value_usd_per_mmbtu)
     return v
+
+
+def hard_shortfall(v: dict[str, VarBlock]) -> None:
+    r"""`shortfall: hard`: no priced slack, so an impossible case is infeasible and can be
+    explained: :math:`e_{mkd} = 0` (no unserved demand), :math:`b_{nd} = 0` (floors hard)."""
+    v["unserved"].ub[:] = 0.0
+    v["below_floor"].ub[:] = 0.0
 
 
 def storage_target_days(md: ModelData) -> np.ndarray:

@@ -88,6 +88,7 @@ def read_schedule(path: Path, rules: list[LoadedRule], ds) -> tuple[pd.DataFrame
             sch[col] = pd.to_numeric(raw, errors="coerce")
             for i in sch.index[sch[col].isna()][:5]:
                 p.add(f"{path} row {i + 2}, column '{col}': {raw[i]!r} is not a number")
+    _check_legs(path, sch, p)
     src = ds.sources.set_index("source")
     for i in sch.index[~sch["source"].isin(src.index)][:5]:
         p.add(f"{path} row {i + 2}, column 'source': unknown source {sch.at[i, 'source']!r}")
@@ -117,6 +118,20 @@ def read_schedule(path: Path, rules: list[LoadedRule], ds) -> tuple[pd.DataFrame
                 load=sch["load_date"].to_numpy(dtype="datetime64[D]"),
                 arrival=sch["arrival_date"].to_numpy(dtype="datetime64[D]"))
     return sch, legs
+
+
+def _check_legs(path: Path, sch: pd.DataFrame, p: Problems) -> None:
+    """A leg carries a share in [0, 1] of its cargo and arrives on or after it is loaded."""
+    if "fraction" in sch.columns:
+        f = sch["fraction"]
+        for i in sch.index[f.notna() & ~f.between(0.0, 1.0)][:5]:
+            p.add(f"{path} row {i + 2}, column 'fraction': {f[i]:g} is outside [0, 1] (the "
+                  "share of the cargo on this leg)")
+    early = sch["arrival_date"] < sch["load_date"]
+    for i in sch.index[early.fillna(False).astype(bool)][:5]:
+        p.add(f"{path} row {i + 2}, column 'arrival_date': {sch.at[i, 'arrival_date']:%Y-%m-%d} "
+              f"is before load_date {sch.at[i, 'load_date']:%Y-%m-%d}; a leg arrives after "
+              "it is loaded")
 
 
 def _row(sch: pd.DataFrame, i: int, lr: LoadedRule, why: str) -> dict:

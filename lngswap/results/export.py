@@ -32,31 +32,59 @@ def file_hash(path: Path) -> str:
     return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def command_manifest(command: str, inputs: dict[str, Path], options: dict) -> dict:
-    """Manifest of a command that is not a single run (compare, swap-terms): the hash of every
-    input file it read, package versions and the options it was given."""
+def command_manifest(command: str, inputs: dict[str, Path], options: dict,
+                     cases: list | None = None) -> dict:
+    """Manifest of a command that is not a single run (compare, swap-terms): the hash and path
+    of every input file it read (with every input of each case in `cases`), package versions
+    and the options it was given."""
+    paths = {k: Path(p).resolve() for k, p in sorted(inputs.items()) if Path(p).is_file()}
+    for i, case in enumerate(cases or []):
+        paths.update({f"case{i}/{k}": p for k, p in case_inputs(case).items()})
     return {
         "command": command,
-        "inputs": {k: file_hash(p) for k, p in sorted(inputs.items()) if Path(p).is_file()},
+        "inputs": {k: file_hash(p) for k, p in sorted(paths.items())},
+        "input_paths": {k: str(p) for k, p in sorted(paths.items())},
         "versions": {p: _version(p) for p in VERSIONED},
         "python": platform.python_version(),
         "options": options,
     }
 
 
-def manifest(case, results: Results, hashes: dict[str, str], options: dict) -> dict:
-    """Input hashes, versions, solver options and timings of a run."""
-    import hashlib
+def case_inputs(case) -> dict[str, Path]:
+    """Every file a run of `case` reads: the case and the files it extends, every file of its
+    dataset folder (CSV tables, rule files and the rest) and rule files kept elsewhere."""
+    from lngswap.inputs.case import case_files
+    from lngswap.inputs.dataset import resolve_folder
+    from lngswap.inputs.rules_schema import resolve_files
 
-    case_path = Path(case.source_path) if case.source_path else None
-    inputs = {f"dataset/{k}": f"sha256:{v}" for k, v in sorted(hashes.items())}
-    if case_path and case_path.exists():
-        inputs[f"case/{case_path.name}"] = "sha256:" + hashlib.sha256(
-            case_path.read_bytes()).hexdigest()
+    out: dict[str, Path] = {}
+    if case.source_path and Path(case.source_path).is_file():
+        for i, p in enumerate(case_files(case.source_path)):
+            out["case/" + p.name if i == 0 else f"case/extends/{i}/{p.name}"] = p
+    folder = resolve_folder(case.dataset).resolve()
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if p.is_file() and not any(part.startswith((".", "__")) for part in rel.parts):
+            out[f"dataset/{rel.as_posix()}"] = p
+    for p in resolve_files(case, folder):
+        p = Path(p).resolve()
+        if p.is_file() and folder not in p.parents:
+            out[f"rules/{p.name}"] = p
+    return out
+
+
+def manifest(case, results: Results, hashes: dict[str, str], options: dict) -> dict:
+    """Input hashes (every file the run read) and their paths, versions, solver options and
+    timings of a run. `hashes` are the dataset tables' hashes taken when they were read: a
+    file changed since then shows as changed by `lngswap verify`."""
+    paths = case_inputs(case)
+    inputs = {k: file_hash(p) for k, p in sorted(paths.items())}
+    inputs.update({f"dataset/{k}": f"sha256:{v}" for k, v in sorted(hashes.items())})
     return {
         "case": case.name,
         "case_resolved": json.loads(case.model_dump_json(exclude={"source_path"})),
         "inputs": inputs,
+        "input_paths": {k: str(p) for k, p in sorted(paths.items())},
         "versions": {p: _version(p) for p in VERSIONED},
         "python": platform.python_version(),
         "solver": {"name": "HiGHS", "options": {k: v for k, v in sorted(options.items())}},

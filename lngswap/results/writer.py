@@ -273,17 +273,19 @@ def write_file(path: Path, write: Callable[[Path], None], *, overwrite: bool = F
                          "--overwrite to replace it")
     if not os.access(path.parent, os.W_OK | os.X_OK):
         raise InputError(f"{flag} {path}: cannot write in {path.parent} (permission denied)")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}{_TMP}", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        tmp.replace(path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"{flag} {path}: writing failed ({e.strerror or e}); nothing was "
-                         "written") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with _locked(path, flag):
+        _clean_debris(path)  # temp files a killed writer of this file left
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}{_TMP}", dir=path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            write(tmp)
+            tmp.replace(path)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            raise InputError(f"{flag} {path}: writing failed ({e.strerror or e}); nothing was "
+                             "written") from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     return path

@@ -1,16 +1,39 @@
-"""Explain a solve that did not reach an optimum, in the planner's words."""
+"""Explain a solve that did not reach an optimum, in the planner's words.
+
+- `shortfall: hard` (no unserved slack, floors hard): an infeasible case is explained from
+  HiGHS's irreducible infeasible subsystem, mapped to markets, terminals, days, rules and
+  agreements (`iis.py`).
+- The default soft mode prices every shortfall, so every case has a plan: an "infeasible"
+  status there is a defect of lngswap, reported as such with what to attach to a bug report,
+  never as a hint to check the case's limits.
+"""
 
 from __future__ import annotations
 
+from importlib import metadata
+
 from lngswap.errors import SolveError
 from lngswap.solve.highs_backend import Status
+from lngswap.solve.iis import explain_iis, iis_text
 
-HARD_FAMILIES = {
-    "cargo_balance": "every cargo is either shipped or left unlifted",
-    "stock_balance": "terminal stocks follow arrivals and send-out within tank capacity",
-    "fleet_balance": "ships in use stay within the fleet",
-    "canal_capacity": "canal transits stay within their daily caps",
-}
+
+def _version() -> str:
+    try:
+        return metadata.version("lngswap")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def bug_report(case, status: str) -> str:
+    """What to send when a soft-mode case has no plan (it always should have one)."""
+    attach = [p for p in (case.source_path, case.dataset if case.dataset != "default" else "")
+              if p]
+    return (f"case {case.name}: HiGHS reports '{status}', but in the default mode "
+            "(shortfall: soft) every shortfall is allowed at a penalty, so a plan always "
+            "exists: this is a defect of lngswap, not of the case. Please report it with "
+            f"lngswap {_version()}, the solver settings {dict(case.solver.model_dump())} and "
+            f"these files attached: {', '.join(map(str, attach)) or 'the case file'}. "
+            "Meanwhile, solver.solver=simplex (the default) is the most robust setting.")
 
 
 def explain_failure(b, out, session) -> None:
@@ -24,13 +47,16 @@ def explain_failure(b, out, session) -> None:
         raise SolveError(
             f"case {case.name}: the plan's cost has no lower bound: some rest-of-world sale or "
             "end-of-horizon value is not limited; check row_demand.csv shares and economics")
-    extra = [name for name in b.lp.cons if name not in HARD_FAMILIES and name not in (
-        "strategic_floor", "market_balance", "row_balance", "storage_balance",
-        "storage_target", "end_value")]
-    what = "; ".join(f"{k}: {v}" for k, v in HARD_FAMILIES.items())
-    hint = (f" The case adds hard limits from {', '.join(extra)}: relax them first."
-            if extra else "")
+    if getattr(case, "shortfall", "soft") != "hard" or out.status != Status.INFEASIBLE:
+        raise SolveError(bug_report(case, out.model_status))
+    conflicts = explain_iis(session, b) if session is not None else None
+    if not conflicts:
+        raise SolveError(
+            f"case {case.name}: with shortfall: hard no plan meets every market's demand and "
+            "every strategic floor (HiGHS could not isolate the conflict); run with "
+            "shortfall: soft to see which markets run short and by how much")
     raise SolveError(
-        f"case {case.name}: no plan satisfies every hard limit (HiGHS: {out.model_status}). "
-        f"Shortfalls are always allowed at a penalty, so the conflict lies among: {what}."
-        + hint)
+        f"case {case.name}: with shortfall: hard no plan meets every market's demand and "
+        "every strategic floor. These conditions cannot all hold (HiGHS's irreducible "
+        "infeasible subsystem; relax any one and the rest can):\n" + iis_text(conflicts)
+        + "\nRun with shortfall: soft to see the shortfall each market would face.")

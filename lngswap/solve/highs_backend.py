@@ -162,6 +162,8 @@ class HighsSession:
         before = self.h.getRunTime()
         t0 = time.perf_counter()
         self.h.run()
+        if self.options.get("solver") == "pdlp":
+            self.options["pdlp_check"] = self._check_pdlp()
         t1 = time.perf_counter()
         highs_s = self.h.getRunTime() - before
         status_name = self.h.modelStatusToString(self.h.getModelStatus())
@@ -181,6 +183,29 @@ class HighsSession:
                        row_dual=row_dual, col_dual=col_dual, highs_s=highs_s,
                        handover_s=self.handover_s, iterations=int(info.simplex_iteration_count),
                        options=self.options, run_wall_s=t1 - t0, loadback_s=t2 - t1)
+
+    def _check_pdlp(self) -> str:
+        """PDLP's answer is a first-order approximation (its "optimal" may violate rows by
+        1e-5, and it has reported feasible cases infeasible): polish it with dual simplex
+        started from PDLP's point, a crossover to an exact vertex, or re-solve from scratch
+        when PDLP gave no point. Returns what was done, for the manifest."""
+        status = self.h.getModelStatus()
+        sol = self.h.getSolution()
+        had_point = status == highspy.HighsModelStatus.kOptimal and sol.value_valid
+        said = self.h.modelStatusToString(status)
+        self.h.setOptionValue("solver", "simplex")
+        try:
+            if had_point:
+                self.h.setSolution(sol)
+            else:
+                self.h.clearSolver()
+            self.h.run()
+        finally:
+            self.h.setOptionValue("solver", "pdlp")
+        after = self.h.modelStatusToString(self.h.getModelStatus())
+        if had_point:
+            return f"pdlp: {said}; polished by simplex from its point: {after}"
+        return f"pdlp: {said} (no point to check); re-solved by simplex: {after}"
 
     # -- in-place changes for warm-started variants ---------------------------------------
     def set_col_bounds(self, cols: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:

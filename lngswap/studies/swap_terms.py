@@ -45,7 +45,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import ValidationError
 
 from lngswap import progress
@@ -65,6 +64,7 @@ from lngswap.areas.swaps import (
 from lngswap.errors import InputError, Problems, SolveError
 from lngswap.inputs.case import Case, load_case
 from lngswap.inputs.dataset import Dataset, load_dataset
+from lngswap.inputs.files import load_yaml
 from lngswap.inputs.swaps_schema import TERM_KEYS, SwapAgreement
 from lngswap.model.formulation import build_lp
 from lngswap.paths import bundled_models_dir
@@ -159,12 +159,7 @@ def load_terms(path: str | Path) -> TermsFile:
     """Read and check a terms file (`variants:` and/or `grid:`, optional `agreement:` and
     `scenarios:`)."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: terms file not found")
-    try:
-        doc = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as e:
-        raise InputError(f"{path}: not valid YAML: {e}") from e
+    doc = load_yaml(path, "terms file") or {}
     if not isinstance(doc, dict):
         raise InputError(f"{path}: expected a mapping with 'variants:' or 'grid:'")
     p = Problems()
@@ -658,7 +653,7 @@ def evaluate_terms(case_path: str | Path, terms_path: str | Path,
         inputs[f"case/{i}/{Path(c.source_path).name}"] = Path(c.source_path)
     man = command_manifest("swap-terms", inputs,
                            {"scenarios": [c.name for c in cases],
-                            "variants": [v.name for v in terms.variants]})
+                            "variants": [v.name for v in terms.variants]}, cases=cases)
     _write(target, table, markdown_table(table, parties), man, overwrite)
     return table
 

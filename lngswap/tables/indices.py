@@ -15,6 +15,7 @@ from lngswap.errors import Problems
 from lngswap.inputs.calendar import Calendar
 from lngswap.inputs.case import Case
 from lngswap.inputs.dataset import Dataset
+from lngswap.inputs.size import check_model_size
 from lngswap.network.shipping import (
     Fleet,
     at_sea,
@@ -60,19 +61,19 @@ def check_names(case: Case, ds: Dataset) -> None:
     countries = {c.lower() for c in ds.sources["country"]}
     terminals = set(ds.terminals["terminal"])
     for i, ev in enumerate(case.events):
-        key = f"{where}: key 'events.{i}'"
+        key = f"{where}: key 'events.{i}"
         if ev.type == "supply_outage":
             for s in ev.sources:
                 if s not in sources:
-                    p.add(f"{key}.sources: unknown source {s!r}; expected one of "
+                    p.add(f"{key}.sources': unknown source {s!r}; expected one of "
                           f"{', '.join(sorted(sources)[:8])}, ...")
             if ev.country and ev.country.lower() not in countries:
-                p.add(f"{key}.country: no source in country {ev.country!r}")
+                p.add(f"{key}.country': no source in country {ev.country!r}")
         if ev.type == "demand_shock" and ev.market not in markets:
-            p.add(f"{key}.market: unknown market {ev.market!r}; expected one of "
+            p.add(f"{key}.market': unknown market {ev.market!r}; expected one of "
                   f"{', '.join(sorted(markets))}")
         if ev.type == "terminal_outage" and ev.terminal not in terminals:
-            p.add(f"{key}.terminal: unknown terminal {ev.terminal!r}")
+            p.add(f"{key}.terminal': unknown terminal {ev.terminal!r}")
     p.raise_if_any()
 
 
@@ -80,6 +81,7 @@ def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | No
                      ) -> ModelData:
     """From a validated case and dataset to index tables."""
     check_names(case, ds)
+    check_model_size(case, ds)  # before anything large is built
     cal = Calendar(case.horizon.start, case.horizon.days)
     fleet = fleet_of(ds, case.shipping)
     routes, route_passages = route_table(ds, fleet)
@@ -121,7 +123,12 @@ def _presea_split(pre: pd.DataFrame, nodes: pd.DataFrame, routes: pd.DataFrame
     """Where each pre-horizon cargo is bound: a contract cargo to its buyer market's nodes
     (in proportion to their regas), a spot cargo to the nearest rest-of-world node."""
     nd = nodes.assign(node=np.arange(len(nodes)))
-    nd["weight"] = nd["regas_mean"] / nd.groupby("market")["regas_mean"].transform("sum")
+    total = nd.groupby("market")["regas_mean"].transform("sum")
+    count = nd.groupby("market")["regas_mean"].transform("size")
+    # a market with no regas all horizon (every terminal out) still receives its cargoes at
+    # sea, in equal parts; they wait at sea or are sold on (`at_sea_overflow`)
+    nd["weight"] = np.where(total > 0, nd["regas_mean"] / total.where(total > 0, 1.0),
+                            1.0 / count)
     pre_idx = pre.assign(pre_row=np.arange(len(pre)))
     by_market = pre_idx[pre_idx["market"] != ""].merge(nd[["market", "node", "weight"]],
                                                         on="market", how="inner")

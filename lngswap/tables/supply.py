@@ -143,8 +143,8 @@ def supply_availability(cargo: pd.DataFrame, cal: Calendar, events: list) -> np.
     day = cargo["load_day"].to_numpy()
     for ev in of_type(events, "supply_outage"):
         hit = cargo["source"].isin(ev.sources).to_numpy()
-        if ev.country:
-            hit |= (cargo["country"].str.lower() == ev.country.lower()).to_numpy()
+        if ev.country:  # not in place: pandas may hand out a read-only array
+            hit = hit | (cargo["country"].str.lower() == ev.country.lower()).to_numpy()
         inside = (day >= cal.day(ev.start)) & (day <= cal.day(ev.end))
         avail = np.where(hit & inside, avail * ev.factor, avail)
     return avail
