@@ -212,7 +212,8 @@ def swap_terms(case: Annotated[Path, typer.Argument(help="Case with a swap agree
     """Compare swap terms across scenarios, side by side, with each party's gain."""
     from lngswap.studies.swap_terms import evaluate_terms, print_terms
 
-    table = evaluate_terms(case, terms, list(scenarios or []), out_dir, overwrite=overwrite)
+    table = evaluate_terms(case, terms, list(scenarios or []), out_dir, overwrite=overwrite,
+                           progress=err.print)
     print_terms(table, out)
 
 

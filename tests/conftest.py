@@ -124,3 +124,18 @@ def toy(tmp_path, toy_tables):
         return write_case(tmp_path, ds, days=days, **keys)
 
     return make
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_plan_store(tmp_path_factory):
+    """Solves stored by the tests go to a folder of their own, never the user's cache."""
+    import os
+
+    folder = tmp_path_factory.mktemp("plan-store")
+    saved = os.environ.get("LNGSWAP_CACHE_DIR")
+    os.environ["LNGSWAP_CACHE_DIR"] = str(folder)
+    yield folder
+    if saved is None:
+        os.environ.pop("LNGSWAP_CACHE_DIR", None)
+    else:
+        os.environ["LNGSWAP_CACHE_DIR"] = saved

@@ -32,7 +32,8 @@ repayment window, K_a the cap on outstanding cargoes, N_a the cap per agreement 
 A loan made less than W_a days before the horizon end may stay open; the open balance is
 reported and valued at the end-stock value (borrower owes, lender is due). The lender guard
 and the mutual-benefit bounds compare with the `isolated` solution of the same case (the
-reference), solved once when the LP is built. Every term of an agreement is a column bound, a
+reference), which the study layer solves and hands in (`SwapInputs.reference`): this area
+never solves a model. Every term of an agreement is a column bound, a
 cost, a row bound or (the fee in the mutual-benefit rows) a coefficient, so `swap_terms.py`
 re-solves term variants in place; candidate repayment windows each get their own rows and
 the active one is switched on by its bound.
@@ -40,21 +41,20 @@ the active one is switched on by its bound.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from lngswap.errors import Problems
+from lngswap.errors import InputError, Problems
 from lngswap.inputs.swaps_schema import SwapAgreement
 from lngswap.model.lp import ConBlock, LinearProgram, VarBlock
 from lngswap.tables.parties import Accounts, core_accounts, release_cooperative_only, row_prices
-from lngswap.units import MMBTU_PER_T
+from lngswap.units import MMBTU_PER_T, MMBTU_PER_TBTU
 
 INF = np.inf
 EPS = 1e-7
-MM = 1e6
+MM = MMBTU_PER_TBTU  # MMBtu per TBtu, and USD per million USD (units.USD_PER_MUSD)
 LEDGER_COLUMNS = ["agreement", "date", "lender", "borrower", "cargo_id", "lent_mmbtu",
                   "repaid_mmbtu", "outstanding_mmbtu", "fee_usd"]
 #: Slack on the isolated bounds, so the isolated plan itself stays feasible: TBtu on the lender
@@ -72,6 +72,17 @@ class Reference:
     row_price: np.ndarray           # rest-of-world marginal value, row market x day (USD/MMBtu)
     below_floor: dict[str, np.ndarray]  # party -> TBtu below its floors, per day
     seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class SwapInputs:
+    """What the study layer hands the swaps area: the isolated reference (solved by the study,
+    never here), extra candidate repayment windows (agreement name -> days) and whether to
+    build the mutual-benefit rows even when the case does not require them."""
+
+    reference: Reference | None = None
+    windows: dict[str, list[int]] = field(default_factory=dict)
+    mutual_rows: bool = False
 
 
 @dataclass
@@ -146,13 +157,13 @@ def standard_cargo_tbtu(md, ds) -> float:
     return ds.fleet_value("cargo_m3") * 0.45 * MMBTU_PER_T / MM
 
 
-def prepare(md, ds) -> None:
+def prepare(md, ds, inputs: SwapInputs | None = None) -> None:
     """Check the agreements and, under `cooperation: swaps`, add the ledger's LP hook.
 
-    `md.extras` may carry `swap_reference` (an isolated `Reference`, to skip solving it again)
-    and `swap_windows` (agreement name -> extra candidate repayment windows).
-    """
+    A case whose agreements need the isolated reference (`needs_reference`) must get it in
+    `inputs`: the study layer solves it (`lngswap.studies.study.Study`)."""
     case = md.case
+    inputs = inputs or SwapInputs()
     if case.swaps:
         check_agreements(case, ds, md.cal.n)
     if case.cooperation != "isolated":
@@ -170,7 +181,7 @@ def prepare(md, ds) -> None:
     ledger["day"] = np.tile(np.arange(D), len(base))
     pairs = (base[["lender", "borrower"]].drop_duplicates()
              .sort_values(["lender", "borrower"], kind="stable").reset_index(drop=True))
-    extra = md.extras.get("swap_windows", {})
+    extra = inputs.windows
     windows = [sorted({ag.repay_within_days, *extra.get(ag.name, [])}) for ag in ags]
     in_ags = sorted({p for ag in ags for p in ag.parties})
     fl = md.nodes[md.nodes["floor"] > 0].groupby("party")["floor"].sum()
@@ -178,9 +189,10 @@ def prepare(md, ds) -> None:
     guard["floor"] = [float(fl[p]) for p in guard["party"]]
     setup = SwapSetup(agreements=ags, ledger=ledger, pairs=pairs, windows=windows,
                       cargo_tbtu=standard_cargo_tbtu(md, ds), guard=guard, ds=ds,
-                      reference=md.extras.get("swap_reference"),
-                      mutual_rows=bool(case.require_mutual_benefit
-                                       or md.extras.get("swap_mutual_rows")))
+                      reference=inputs.reference,
+                      mutual_rows=bool(case.require_mutual_benefit or inputs.mutual_rows))
+    if inputs.reference is not None:
+        setup.timings["reference"] = round(inputs.reference.seconds, 4)
     md.extras["swaps"] = setup
     md.extras.setdefault("lp_hooks", []).append(ledger_hook)
 
@@ -197,56 +209,11 @@ def needs_reference(case) -> bool:
                 or any(ag.lender_min_stock_share > 0 for ag in case.swaps))
 
 
-#: A few solved models (key -> (Built, Outcome)), so the isolated plan a run is judged by is
-#: solved once per process even when several builds ask for it.
-_SOLVED: dict[str, tuple] = {}
-_SOLVED_MAX = 4
-
-
-def _key(case, ds) -> str:
-    return "|".join([case.model_dump_json(), str(getattr(ds, "folder", "")),
-                     *(f"{k}:{v}" for k, v in sorted(getattr(ds, "hashes", {}).items()))])
-
-
-def solve_as_run(case, ds) -> tuple:
-    """Build and solve a case as `lngswap run` does, returning (Built, Outcome): under
-    `foresight: surprise` the decisions before the first event are fixed at the plan without
-    events. Results are kept for a few cases, so repeated references cost one solve."""
-    from lngswap.studies.api import build, solve_built  # a whole run of the case, one level up
-    from lngswap.studies.foresight import first_event_day, fix_before
-
-    key = _key(case, ds)
-    if key in _SOLVED:
-        return _SOLVED[key]
-    b = build(case, ds)
-    t0 = first_event_day(case, b.md.cal)
-    if case.foresight == "surprise" and t0 is not None and t0 > 0:
-        plan_b, plan_out = solve_as_run(case.model_copy(update={"events": []}), ds)
-        fix_before(b, plan_b, plan_out, t0)
-        b.form = b.lp.matrices()
-    out, _ = solve_built(b)
-    while len(_SOLVED) >= _SOLVED_MAX:
-        _SOLVED.pop(next(iter(_SOLVED)))
-    _SOLVED[key] = (b, out)
-    return b, out
-
-
 def surprise_day(case, cal) -> int:
     """First day whose decisions are free under `foresight: surprise` (0 otherwise)."""
-    from lngswap.studies.foresight import first_event_day
-
-    t0 = first_event_day(case, cal)
-    return int(t0) if case.foresight == "surprise" and t0 is not None and t0 > 0 else 0
-
-
-def isolated_reference(case, ds) -> Reference:
-    """Solve the case under `cooperation: isolated`, as `lngswap run` would, and keep what the
-    agreement is judged by."""
-    t0 = time.perf_counter()
-    b, out = solve_as_run(case.model_copy(update={"cooperation": "isolated"}), ds)
-    ref = reference_from(b.md, b.lp, out)
-    ref.seconds = time.perf_counter() - t0
-    return ref
+    if case.foresight != "surprise" or not case.events:
+        return 0
+    return max(0, int(min(cal.day(e.start) for e in case.events)))
 
 
 def reference_from(md, lp: LinearProgram, out) -> Reference:
@@ -277,8 +244,9 @@ def ledger_hook(lp: LinearProgram, md, v: dict[str, VarBlock]) -> None:
     """Add the ledger's variables and constraint families, then set the agreements' terms."""
     s: SwapSetup = md.extras["swaps"]
     if s.reference is None and needs_reference(md.case):
-        s.reference = isolated_reference(md.case, s.ds)
-        s.timings["reference"] = round(s.reference.seconds, 4)
+        raise InputError(f"case {md.case.name}: its swap agreements are judged against the "
+                         "isolated plan (lender guard or mutual benefit), which was not given; "
+                         "solve the case through lngswap.solve() or pass the reference")
     n = len(s.ledger)
     for name in ("swap_lend", "swap_repay", "swap_owed", "swap_lent_sum"):
         v[name] = lp.var(name, s.ledger[["agreement", "lender", "borrower", "day"]],
