@@ -81,7 +81,7 @@ def write_run(out_dir: Path, results: Results, man: dict, *, overwrite: bool = F
         _csv(results.markets, tmp / "markets.csv")
         for name, table in sorted(results.tables.items()):
             _csv(table, tmp / f"{name}.csv")
-        results.to_xarray().to_netcdf(tmp / "results.nc")
+        results.to_netcdf(tmp / "results.nc")
         timings = results.summary.setdefault("timings_s", {})
         timings["write"] = round(time.perf_counter() - t0, 4)
         man["timings_s"] = timings
