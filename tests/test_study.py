@@ -162,3 +162,39 @@ def test_variants_are_ordered_so_neighbours_differ_least():
     for a, b in zip(order, order[1:], strict=False):
         ta, tb = vs[a].terms, vs[b].terms
         assert sum(ta[k] != tb[k] for k in ta) == 1
+
+
+def test_a_solve_stopped_short_exits_3_naming_why(toy, tmp_path):
+    """The failure path: HiGHS stopped by an iteration limit is named, exit 3, no output."""
+    from typer.testing import CliRunner
+
+    from lngswap.cli import app
+
+    case = toy(swap_world, days=20, name="toy-limit")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["run", str(case), "--out", str(out), "--set",
+                                 "solver.presolve=off", "--set",
+                                 "solver.extra={simplex_iteration_limit: 0}"])
+    assert r.exit_code == 3, r.output
+    assert "Iteration limit" in r.output
+    assert "stopped without an optimum" in r.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("status", "words"), [
+    (Status.INFEASIBLE, "no plan satisfies every hard limit"),
+    (Status.INFEASIBLE_OR_UNBOUNDED, "solver.presolve=off"),
+    (Status.UNBOUNDED, "no lower bound"),
+    (Status.TIME_LIMIT, "time limit"),
+])
+def test_each_failure_is_explained_in_its_own_words(toy, status, words):
+    from lngswap.errors import SolveError
+    from lngswap.solve.diagnose import explain_failure
+    from lngswap.solve.highs_backend import Outcome
+
+    b = build(lngswap.load_case(toy(days=5)))
+    out = Outcome(status=status, model_status=str(status), objective=float("nan"),
+                  x=np.zeros(0), row_dual=np.zeros(0), col_dual=np.zeros(0), highs_s=0.0,
+                  handover_s=0.0, iterations=0)
+    with pytest.raises(SolveError, match=words):
+        explain_failure(b, out, None)

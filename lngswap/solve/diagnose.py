@@ -20,10 +20,19 @@ def explain_failure(b, out, session) -> None:
         raise SolveError(
             f"case {case.name}: HiGHS stopped at its time limit ({case.solver.time_limit_s:g} s) "
             "before proving an optimum; raise solver.time_limit_s or shorten the horizon")
+    if out.status == Status.INFEASIBLE_OR_UNBOUNDED:
+        raise SolveError(
+            f"case {case.name}: HiGHS's presolve found the case either impossible or without a "
+            f"lower bound on its cost and cannot tell which (HiGHS: {out.model_status}); rerun "
+            "with --set solver.presolve=off to find out")
     if out.status == Status.UNBOUNDED:
         raise SolveError(
             f"case {case.name}: the plan's cost has no lower bound: some rest-of-world sale or "
             "end-of-horizon value is not limited; check row_demand.csv shares and economics")
+    if out.status != Status.INFEASIBLE:
+        raise SolveError(
+            f"case {case.name}: HiGHS stopped without an optimum ({out.model_status}); check "
+            "the case's solver options (solver.extra) or raise its limits")
     extra = [name for name in b.lp.cons if name not in HARD_FAMILIES and name not in (
         "strategic_floor", "market_balance", "row_balance", "storage_balance",
         "storage_target", "end_value")]
