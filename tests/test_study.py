@@ -198,3 +198,22 @@ def test_each_failure_is_explained_in_its_own_words(toy, status, words):
                   handover_s=0.0, iterations=0)
     with pytest.raises(SolveError, match=words):
         explain_failure(b, out, None)
+
+
+def test_typed_summary_reads_back_the_same_keys(toy, tmp_path):
+    import json
+
+    from lngswap.results.summary import RunSummary
+
+    case = swaps_case(toy)
+    ds = load_dataset(case.dataset)
+    res = lngswap.solve(case, ds)
+    out = tmp_path / "run"
+    write_run(out, res, manifest(case, res, ds.hashes, {}))
+    typed = RunSummary.read(out)
+    assert typed.as_json() == json.loads((out / "summary.json").read_text())
+    assert typed.solves[-1].purpose == "run"
+    assert typed.solves[-1].start == "warm"
+    assert typed.parties is not None
+    assert set(typed.parties.total_cost_usd) >= {"JP", "KR"}
+    assert typed.unserved_mmbtu["KR"] >= 0.0

@@ -32,6 +32,7 @@ from lngswap.areas.swaps import (
 from lngswap.inputs.case import Case
 from lngswap.inputs.dataset import Dataset
 from lngswap.results.extract import Results, inventory_table, markets_table
+from lngswap.results.summary import RunSummary
 from lngswap.solve.diagnose import explain_failure
 from lngswap.solve.highs_backend import HighsSession, Outcome, Status, highs_options
 from lngswap.studies.foresight import fix_before
@@ -39,6 +40,8 @@ from lngswap.studies.pipeline import Built, build, extract
 from lngswap.studies.plan_store import PlanStore, form_key
 from lngswap.studies.warm_start import carry_basis
 
+#: Solves whose solution no other model reads, so they may start from their plan's basis.
+WARM_PURPOSES = ("run", "pooled bound")
 #: Solved models a study keeps in memory (each holds its index tables and solution).
 MAX_MODELS = 6
 
@@ -143,9 +146,9 @@ class Study:
         plan = self.solve(case.model_copy(update={"events": []}), what)
         fixed = fix_before(b, plan.built, plan.out, t0)
         b.form = b.lp.matrices()
-        # only the run itself starts warm: a reference is data for other models, and a warm
-        # start may end on another of the LP's optimal vertices than the cold solve
-        out = self._solve(b, purpose, warm_from=plan if purpose == "run" else None)
+        # a reference is data for other models, and a warm start may end on another of the
+        # LP's optimal vertices than the cold solve: only end results start warm
+        out = self._solve(b, purpose, warm_from=plan if purpose in WARM_PURPOSES else None)
         return Solved(b, out, purpose, plan=plan, fixed=fixed, fixed_before_day=t0)
 
     def _keep(self, key: str, sv: Solved) -> None:
@@ -214,6 +217,7 @@ class Study:
                                     "fixed_before_day": sv.fixed_before_day or None,
                                     "fixed_variables": sv.fixed or {}}
         res.summary["solves"] = [s.as_dict() for s in self.solves[first:]]
+        RunSummary.model_validate(res.summary)  # the typed schema holds for every run
         return res
 
 

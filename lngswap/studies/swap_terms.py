@@ -519,14 +519,18 @@ def _is_number(x: str) -> bool:
 
 
 def evaluate_scenario(case: Case, variants: list[Variant], ds: Dataset | None = None,
-                      study: Study | None = None) -> list[dict]:
+                      study: Study | None = None, pooled_first: bool = False) -> list[dict]:
     """Rows of the terms table for one scenario: isolated, pooled, then every variant (in the
-    order given; solved in the order where consecutive variants differ least)."""
+    order given; solved in the order where consecutive variants differ least). Scenarios
+    solved side by side alternate `pooled_first`, so that an isolated plan they share is
+    solved by one and read from the plan store by the other."""
     ds = ds or load_dataset(case.dataset)
     study = study or Study(ds)
     if not case.swaps:
         raise InputError(f"{case.source_path or case.name}: key 'swaps': the case has no swap "
                          "agreement; add one (see models/hormuz-2026.yaml)")
+    if not pooled_first:
+        study.isolated_reference(case)
     t0 = time.perf_counter()
     pool = study.solve(case.model_copy(update={"cooperation": "pooled"}), "pooled bound")
     pool_b, pool_out = pool.built, pool.out
@@ -680,7 +684,8 @@ def scenario_rows(cases: list[Case], variants: list[Variant], workers: int | Non
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-        futures = {pool.submit(evaluate_scenario, c, variants): i for i, c in enumerate(cases)}
+        futures = {pool.submit(evaluate_scenario, c, variants, pooled_first=i % 2 == 1): i
+                   for i, c in enumerate(cases)}
         done: dict[int, list[dict]] = {}
         for f in as_completed(futures):
             i = futures[f]
