@@ -48,7 +48,7 @@ import pandas as pd
 
 from lngswap.errors import InputError, Problems
 from lngswap.inputs.swaps_schema import SwapAgreement
-from lngswap.model.lp import ConBlock, LinearProgram, VarBlock
+from lngswap.model.lp import ConBlock, LinearProgram, VarBlock, shifted
 from lngswap.tables.parties import Accounts, core_accounts, release_cooperative_only, row_prices
 from lngswap.units import MMBTU_PER_T, MMBTU_PER_TBTU
 
@@ -272,52 +272,45 @@ def swap_flow(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetup) -> Co
                         "borrower": np.repeat(s.pairs["borrower"].to_numpy(), D),
                         "day": np.tile(np.arange(D), P)})
     con = lp.con("swap_flow", idx, lo=0.0, hi=0.0)
-    ppos = pd.Series(np.arange(P), index=pd.MultiIndex.from_frame(s.pairs))
     sw = np.flatnonzero((arcs["lender"] != "").to_numpy())
     if len(sw):
-        key = pd.MultiIndex.from_frame(arcs.loc[sw, ["lender", "borrower"]])
-        pi = ppos.reindex(key).to_numpy(dtype=np.int64)
         vol = md.cargo["volume_tbtu"].to_numpy()[arcs["cargo"].to_numpy()[sw]]
-        con.add(v["ship"], pi * D + arcs["arrival_day"].to_numpy()[sw], sw,
-                vol * arcs["delivered_share"].to_numpy()[sw])
+        con.add_on(v["ship"], vol * arcs["delivered_share"].to_numpy()[sw], cols=sw,
+                   rows={"lender": arcs["lender"].to_numpy()[sw],
+                         "borrower": arcs["borrower"].to_numpy()[sw],
+                         "day": arcs["arrival_day"].to_numpy()[sw]})
     led = s.ledger
-    day = led["day"].to_numpy()
-    out_pair = ppos.reindex(pd.MultiIndex.from_frame(led[["lender", "borrower"]])).to_numpy()
-    back_pair = ppos.reindex(pd.MultiIndex.from_frame(
-        led[["borrower", "lender"]].set_axis(["lender", "borrower"], axis=1))).to_numpy()
-    rows = np.arange(len(led))
-    con.add(v["swap_lend"], out_pair.astype(np.int64) * D + day, rows, -1.0)
-    con.add(v["swap_repay"], back_pair.astype(np.int64) * D + day, rows, -1.0)
+    con.add_on(v["swap_lend"], -1.0, rows=led[["lender", "borrower", "day"]])
+    con.add_on(v["swap_repay"], -1.0, rows={"lender": led["borrower"].to_numpy(),
+                                            "borrower": led["lender"].to_numpy(),
+                                            "day": led["day"].to_numpy()})
     return con
 
 
 def swap_ledger(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetup) -> ConBlock:
     r"""Outstanding balance: :math:`O_{aod} = O_{ao,d-1} + \ell_{aod} - r_{aod}`, with
     :math:`O \ge 0` (nothing is repaid before it is lent) as its bound."""
-    con, rows = _running_total(lp, "swap_ledger", v["swap_owed"], s)
-    con.add(v["swap_lend"], rows, rows, -1.0)
-    con.add(v["swap_repay"], rows, rows, 1.0)
+    con = _running_total(lp, "swap_ledger", v["swap_owed"], s)
+    con.add_on(v["swap_lend"], -1.0, rows=v["swap_lend"].index)
+    con.add_on(v["swap_repay"], 1.0, rows=v["swap_repay"].index)
     return con
 
 
 def swap_lent_to_date(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetup
                       ) -> ConBlock:
     r"""Energy lent to date: :math:`C_{aod} = C_{ao,d-1} + \ell_{aod}`."""
-    con, rows = _running_total(lp, "swap_lent_to_date", v["swap_lent_sum"], s)
-    con.add(v["swap_lend"], rows, rows, -1.0)
+    con = _running_total(lp, "swap_lent_to_date", v["swap_lent_sum"], s)
+    con.add_on(v["swap_lend"], -1.0, rows=v["swap_lend"].index)
     return con
 
 
-def _running_total(lp: LinearProgram, name: str, total: VarBlock, s: SwapSetup
-                   ) -> tuple[ConBlock, np.ndarray]:
-    """Equality rows `total_d - total_{d-1} = ...` over the ledger (sorted by day within each
-    agreement direction); the caller adds the day's flows."""
-    rows = np.arange(len(s.ledger))
+def _running_total(lp: LinearProgram, name: str, total: VarBlock, s: SwapSetup) -> ConBlock:
+    """Equality rows `total_d - total_{d-1} = ...` over the ledger (agreement, direction,
+    day); the caller adds the day's flows."""
     con = lp.con(name, s.ledger[["agreement", "lender", "borrower", "day"]], lo=0.0, hi=0.0)
-    con.add(total, rows, rows, 1.0)
-    prev = rows[s.ledger["day"].to_numpy() > 0]
-    con.add(total, prev, prev - 1, -1.0)
-    return con, rows
+    con.add_on(total, 1.0, rows=total.index)
+    con.add_on(total, -1.0, rows=shifted(total.index, day=1), missing="drop")
+    return con
 
 
 def window_index(md, s: SwapSetup) -> pd.DataFrame:
@@ -341,17 +334,14 @@ def swap_window(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetup) -> 
     r"""Loans older than the window are repaid (first in, first out):
     :math:`O_{aod} \le C_{aod} - C_{ao,d-W}`, one row set per candidate window W; only the
     agreement's own window is switched on (upper bound 0, the others +inf)."""
-    D = md.cal.n
     idx = window_index(md, s)
     con = lp.con("swap_window", idx[["agreement", "lender", "borrower", "window", "day"]],
                  hi=INF)
     if len(idx):
-        r = np.arange(len(idx))
-        col = (idx["a"].to_numpy(np.int64) * 2 + idx["o"].to_numpy(np.int64)) * D
-        d = idx["day"].to_numpy(np.int64)
-        con.add(v["swap_owed"], r, col + d, 1.0)
-        con.add(v["swap_lent_sum"], r, col + d, -1.0)
-        con.add(v["swap_lent_sum"], r, col + d - idx["window"].to_numpy(np.int64), 1.0)
+        now = idx[["agreement", "lender", "borrower", "day"]]
+        con.add_on(v["swap_owed"], 1.0, cols=now)
+        con.add_on(v["swap_lent_sum"], -1.0, cols=now)
+        con.add_on(v["swap_lent_sum"], 1.0, cols=shifted(now, day=-idx["window"].to_numpy()))
     s.timings["window_rows"] = int(len(idx))
     return con
 
@@ -366,11 +356,10 @@ def year_index(md, s: SwapSetup) -> pd.DataFrame:
 def swap_year_cap(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetup) -> ConBlock:
     r"""Loans per agreement year: :math:`\sum_{o, d \in y} \ell_{aod} \le N_a V`."""
     idx = year_index(md, s)
-    years = int(np.ceil(md.cal.n / 365))
     con = lp.con("swap_year_cap", idx, hi=INF)
     led = s.ledger
-    con.add(v["swap_lend"], led["a"].to_numpy() * years + led["day"].to_numpy() // 365,
-            np.arange(len(led)), 1.0)
+    con.add_on(v["swap_lend"], 1.0, rows={"agreement": led["agreement"].to_numpy(),
+                                          "year": led["day"].to_numpy() // 365})
     return con
 
 
@@ -390,11 +379,9 @@ def swap_lender_floor(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetu
     con = lp.con("swap_lender_floor", idx, hi=INF)
     bf = v["below_floor"].index
     party = md.nodes["party"].to_numpy()[bf["node"].to_numpy()]
-    gpos = pd.Series(np.arange(G), index=s.guard["party"].to_numpy())
-    g = gpos.reindex(party).to_numpy()
-    ok = ~np.isnan(g)
-    con.add(v["below_floor"], g[ok].astype(np.int64) * D + bf["day"].to_numpy()[ok],
-            np.flatnonzero(ok), 1.0)
+    mine = np.flatnonzero(np.isin(party, s.guard["party"].to_numpy()))
+    con.add_on(v["below_floor"], 1.0, cols=mine,
+               rows={"party": party[mine], "day": bf["day"].to_numpy()[mine]})
     return con
 
 
