@@ -217,3 +217,20 @@ def test_typed_summary_reads_back_the_same_keys(toy, tmp_path):
     assert typed.parties is not None
     assert set(typed.parties.total_cost_usd) >= {"JP", "KR"}
     assert typed.unserved_mmbtu["KR"] >= 0.0
+
+
+def test_deliveries_by_origin_add_up_to_deliveries(toy):
+    """Cargoes already at sea on the first day count in both, so the totals reconcile."""
+    def at_sea_world(t):
+        swap_world(t)
+        t["terminals"][0]["initial_fill"] = 0.0
+
+    case = lngswap.load_case(toy(at_sea_world, days=30, name="toy-origin"))
+    res = lngswap.solve(case)
+    s = res.summary
+    for market, total in s["delivered_mmbtu"].items():
+        by_origin = s["deliveries_by_origin_mmbtu"].get(market, {})
+        assert sum(by_origin.values()) == pytest.approx(total, abs=1.0 + len(by_origin))
+    sch = res.schedule.groupby("market")["delivered_mmbtu"].sum()
+    for market, total in sch.items():
+        assert s["delivered_mmbtu"][market] == pytest.approx(total, abs=1.0)

@@ -49,7 +49,7 @@ import pandas as pd
 from lngswap.errors import InputError, Problems
 from lngswap.inputs.swaps_schema import SwapAgreement
 from lngswap.model.lp import ConBlock, LinearProgram, VarBlock, shifted
-from lngswap.tables.parties import Accounts, core_accounts, release_cooperative_only, row_prices
+from lngswap.tables.parties import Accounts, core_accounts, row_prices
 from lngswap.units import MMBTU_PER_T, MMBTU_PER_TBTU
 
 INF = np.inf
@@ -166,8 +166,6 @@ def prepare(md, ds, inputs: SwapInputs | None = None) -> None:
     inputs = inputs or SwapInputs()
     if case.swaps:
         check_agreements(case, ds, md.cal.n)
-    if case.cooperation != "isolated":
-        md.counts["cargoes_only_cooperation_delivers"] = release_cooperative_only(md)
     if case.cooperation != "swaps" or not case.swaps:
         return
     D = md.cal.n

@@ -16,9 +16,10 @@ from lngswap.model.formulation import storage_target_days
 from lngswap.model.lp import LinearProgram
 from lngswap.solve.highs_backend import Outcome
 from lngswap.tables.indices import ModelData
+from lngswap.units import MMBTU_PER_TBTU
 
 EPS = 1e-7
-MM = 1e6  # MMBtu per TBtu, and USD per million USD
+MM = MMBTU_PER_TBTU  # and USD per million USD (units.USD_PER_MUSD)
 
 
 @dataclass

@@ -16,6 +16,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from lngswap.solve.highs_backend import Outcome
+from lngswap.units import USD_PER_MUSD
 
 
 class _Open(BaseModel):
@@ -116,7 +117,9 @@ def summarise(b, out: Outcome, res, costs: dict, targets: list[dict]) -> dict:
     low_day = mkt.loc[mkt.groupby("market")["days_of_cover"].idxmin(), ["market", "date"]]
     mv = mkt.groupby("market")["marginal_value_usd_per_mmbtu"].mean()
     planned = sch[sch["status"] == "planned"]
-    by_origin = (planned.groupby(["market", "source_country"])["delivered_mmbtu"].sum()
+    # every delivery, the cargoes already at sea on the first day included, so that the
+    # origins add up to `delivered_mmbtu` (and to schedule.csv)
+    by_origin = (sch.groupby(["market", "source_country"])["delivered_mmbtu"].sum()
                  .round(0))
     origin: dict[str, dict[str, float]] = {}
     for (m, c), v in by_origin.items():
@@ -126,7 +129,7 @@ def summarise(b, out: Outcome, res, costs: dict, targets: list[dict]) -> dict:
     return {
         "case": md.case.name,
         "status": out.status.value,
-        "objective_usd": _r(out.objective * 1e6),
+        "objective_usd": _r(out.objective * USD_PER_MUSD),
         "horizon": {"start": str(md.case.horizon.start), "end": str(md.case.horizon.end),
                     "days": md.cal.n},
         "cooperation": md.case.cooperation,

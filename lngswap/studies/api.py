@@ -20,6 +20,7 @@ from lngswap.solve.highs_backend import Outcome
 from lngswap.studies import pipeline
 from lngswap.studies.pipeline import Built, extract, phase_timings, solve_built
 from lngswap.studies.study import Study
+from lngswap.units import USD_PER_MUSD
 
 __all__ = ["Built", "build", "extract", "objective_usd", "phase_timings", "solve",
            "solve_built"]
@@ -39,4 +40,4 @@ def solve(case: Case, ds: Dataset | None = None) -> Results:
 
 
 def objective_usd(out: Outcome) -> float:
-    return float(round(out.objective * 1e6, 2))
+    return float(round(out.objective * USD_PER_MUSD, 2))

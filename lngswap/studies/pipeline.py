@@ -30,6 +30,7 @@ from lngswap.results.summary import summarise
 from lngswap.solve.diagnose import explain_failure
 from lngswap.solve.highs_backend import HighsSession, Outcome, Status, highs_options
 from lngswap.tables.indices import ModelData, build_model_data
+from lngswap.tables.parties import release_cooperative_only
 
 
 @dataclass
@@ -50,6 +51,8 @@ def build(case: Case, ds: Dataset | None = None, swap_inputs: SwapInputs | None 
     ds = ds or load_dataset(case.dataset)
     t1 = time.perf_counter()
     md = build_model_data(case, ds, _partners(case))
+    if case.cooperation != "isolated":  # pooled and swaps alike (see parties.py)
+        md.counts["cargoes_only_cooperation_delivers"] = release_cooperative_only(md)
     apply_extensions(md, ds, swap_inputs)
     for hook in hooks or []:
         md.extras.setdefault("lp_hooks", []).append(hook)

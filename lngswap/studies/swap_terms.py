@@ -77,6 +77,7 @@ from lngswap.studies.pipeline import Built, build
 from lngswap.studies.study import Solved, Study
 from lngswap.studies.warm_start import carry_basis
 from lngswap.tables.parties import core_accounts, party_list
+from lngswap.units import USD_PER_MUSD
 
 VARIANT_KEYS = (*TERM_KEYS, "require_mutual_benefit")
 SHORT = {"max_outstanding_cargoes": "cap", "repay_within_days": "repay",
@@ -331,7 +332,7 @@ def split_targets(md, lp) -> np.ndarray:
     """Right-hand sides of the split rows: each agreement party's isolated cost, then the
     other parties' together (million USD), in the order of the `swap_split` rows."""
     s: SwapSetup = md.extras["swaps"]
-    iso = s.reference.accounts.set_index("party")["total_cost_usd"] / 1e6
+    iso = s.reference.accounts.set_index("party")["total_cost_usd"] / USD_PER_MUSD
     rows = lp.cons["swap_split"].index["party"].tolist()
     mine = rows[:-1]
     others = [p for p in party_list(md) if p not in mine]
@@ -542,7 +543,7 @@ def evaluate_scenario(case: Case, variants: list[Variant], ds: Dataset | None = 
     parties = mutual_parties(s)
     iso_cost = ref.accounts.set_index("party")["total_cost_usd"]
     iso_sys = ref.objective_usd
-    pool_sys = float(pool_out.objective) * 1e6
+    pool_sys = float(pool_out.objective) * USD_PER_MUSD
     pooled_gain = iso_sys - pool_sys
     base = {"scenario": case.name}
     rows = [{**base, "variant": "isolated", **_party_figures(ref.accounts, parties, iso_cost),
@@ -565,7 +566,7 @@ def evaluate_scenario(case: Case, variants: list[Variant], ds: Dataset | None = 
         led = ledger_summary(md, lp, out, run.agreements)
         fees = sum(r["fees_usd"] for r in led)
         # the optimum of the first phase; fees are transfers between the parties
-        sys_cost = float(run.outcome.objective) * 1e6 - fees
+        sys_cost = float(run.outcome.objective) * USD_PER_MUSD - fees
         terms = {k: getattr(run.agreements[0], k) for k in ("max_outstanding_cargoes",
                                                             "repay_within_days",
                                                             "fee_usd_per_mmbtu")}
