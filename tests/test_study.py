@@ -149,7 +149,8 @@ def test_status_comes_from_the_highs_enum():
     ms = highspy.HighsModelStatus
     assert status_of(ms.kUnboundedOrInfeasible) == Status.INFEASIBLE_OR_UNBOUNDED
     assert status_of(ms.kTimeLimit) == Status.TIME_LIMIT
-    assert status_of(ms.kIterationLimit) == Status.OTHER
+    assert status_of(ms.kIterationLimit) == Status.ITERATION_LIMIT
+    assert status_of(ms.kSolveError) == Status.OTHER
     assert set(STATUS_OF.values()) == set(Status) - {Status.OTHER}
 
 
@@ -234,3 +235,21 @@ def test_deliveries_by_origin_add_up_to_deliveries(toy):
     sch = res.schedule.groupby("market")["delivered_mmbtu"].sum()
     for market, total in sch.items():
         assert s["delivered_mmbtu"][market] == pytest.approx(total, abs=1.0)
+
+
+def test_a_warm_start_past_its_budget_starts_again_cold(toy, monkeypatch):
+    """A warm start that takes too many iterations is given up (logged) and the run solved
+    cold, to the same optimum."""
+    from lngswap.studies import study as study_mod
+
+    case = swaps_case(toy)
+    ds = load_dataset(case.dataset)
+    normal = Study(ds, PlanStore(None)).run(case)
+    monkeypatch.setattr(study_mod, "WARM_BUDGET", 1e-9)
+    monkeypatch.setattr(study_mod, "WARM_MIN_ITERATIONS", 1)
+    res = Study(ds, PlanStore(None)).run(case)
+    got = [(s["purpose"], s["start"], s["status"]) for s in res.summary["solves"]][-2:]
+    assert got == [("run: warm start given up after 1 iterations", "warm", "iteration_limit"),
+                   ("run", "cold", "optimal")]
+    assert res.summary["objective_usd"] == pytest.approx(normal.summary["objective_usd"],
+                                                         rel=1e-9)

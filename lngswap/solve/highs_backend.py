@@ -28,6 +28,7 @@ class Status(StrEnum):
     UNBOUNDED = "unbounded"
     INFEASIBLE_OR_UNBOUNDED = "infeasible_or_unbounded"
     TIME_LIMIT = "time_limit"
+    ITERATION_LIMIT = "iteration_limit"
     OTHER = "other"
 
 
@@ -39,6 +40,7 @@ STATUS_OF: dict = {
     _MS.kUnbounded: Status.UNBOUNDED,
     _MS.kUnboundedOrInfeasible: Status.INFEASIBLE_OR_UNBOUNDED,
     _MS.kTimeLimit: Status.TIME_LIMIT,
+    _MS.kIterationLimit: Status.ITERATION_LIMIT,
 }
 
 

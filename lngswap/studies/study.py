@@ -40,8 +40,13 @@ from lngswap.studies.pipeline import Built, build, extract
 from lngswap.studies.plan_store import PlanStore, form_key
 from lngswap.studies.warm_start import carry_basis
 
-#: Solves whose solution no other model reads, so they may start from their plan's basis.
-WARM_PURPOSES = ("run", "pooled bound")
+#: Solves whose solution no other model reads, so they may start from their plan's basis
+#: (a run's; the pooled bound and references solve cold, as their figures are compared).
+WARM_PURPOSES = ("run",)
+#: A warm start may take this share of the iterations its plan took (at least the minimum)
+#: before the solve starts again cold, with presolve.
+WARM_BUDGET = 0.5
+WARM_MIN_ITERATIONS = 2000
 #: Solved models a study keeps in memory (each holds its index tables and solution).
 MAX_MODELS = 6
 
@@ -157,10 +162,12 @@ class Study:
             self._memo.popitem(last=False)
 
     def _solve(self, b: Built, purpose: str, warm_from: Solved | None = None) -> Outcome:
-        """One LP solve: from the store if this exact LP was solved cold before, else HiGHS
-        (warm from `warm_from`'s basis when given); logged in `solves`."""
+        """One LP solve: from the store if this exact LP was solved cold before, else HiGHS,
+        warm from `warm_from`'s basis when given. A warm start skips HiGHS's presolve, so it
+        gets at most `WARM_BUDGET` of the iterations its plan took; past that the solve
+        starts again cold (deterministic: the same case always takes the same path). Every
+        attempt is logged in `solves`."""
         case = b.md.case
-        m, n = b.form.shape
         t0 = time.perf_counter()
         source, session = "solved", None
         if case.solver.backend == "pyomo":
@@ -174,23 +181,44 @@ class Study:
             if out is not None:
                 source = "plan store"
             else:
-                session = HighsSession(b.form, options)
                 start = warm_from.out.basis if warm_from is not None else None
                 if start is not None:
-                    session.set_basis(*carry_basis(warm_from.built.lp, start, b.lp, b.form))
-                out = session.solve()
+                    out, session = self._warm(b, purpose, options, warm_from, t0)
+                    t0 = time.perf_counter()
+                if out is None:
+                    session = HighsSession(b.form, options)
+                    out = session.solve()
                 if out.status == Status.OPTIMAL and (purpose != "run" or not case.events):
                     out.basis = session.basis()  # a later warm start may begin here
                     if key:
                         self.store.put(key, out)
-        seconds = time.perf_counter() - t0
-        self.solves.append(SolveRecord(
-            purpose=purpose, model=_mode(case), start="warm" if out.warm else "cold",
-            seconds=round(seconds, 4), iterations=int(out.iterations),
-            status=out.status.value, source=source, variables=int(n), constraints=int(m)))
+        self._log(b, purpose, out, time.perf_counter() - t0, source)
         if out.status != Status.OPTIMAL:
             explain_failure(b, out, session)
         return out
+
+    def _warm(self, b: Built, purpose: str, options: dict, plan: Solved, t0: float
+              ) -> tuple[Outcome | None, HighsSession]:
+        """Solve from the plan's basis within the iteration budget; None if it ran out."""
+        limit = max(WARM_MIN_ITERATIONS, int(WARM_BUDGET * max(plan.out.iterations, 1)))
+        own = options.get("simplex_iteration_limit")
+        session = HighsSession(b.form, options)
+        session.h.setOptionValue("simplex_iteration_limit",
+                                 int(min(limit, own)) if own is not None else limit)
+        session.set_basis(*carry_basis(plan.built.lp, plan.out.basis, b.lp, b.form))
+        out = session.solve()
+        if out.status == Status.ITERATION_LIMIT and (own is None or limit < own):
+            self._log(b, f"{purpose}: warm start given up after {limit} iterations", out,
+                      time.perf_counter() - t0, "solved")
+            return None, session
+        return out, session
+
+    def _log(self, b: Built, purpose: str, out: Outcome, seconds: float, source: str) -> None:
+        m, n = b.form.shape
+        self.solves.append(SolveRecord(
+            purpose=purpose, model=_mode(b.md.case), start="warm" if out.warm else "cold",
+            seconds=round(seconds, 4), iterations=int(out.iterations),
+            status=out.status.value, source=source, variables=int(n), constraints=int(m)))
 
     # -- a whole run ------------------------------------------------------------------------
     def run(self, case: Case) -> Results:

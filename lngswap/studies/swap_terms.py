@@ -537,7 +537,6 @@ def evaluate_scenario(case: Case, variants: list[Variant], ds: Dataset | None = 
     pool_b, pool_out = pool.built, pool.out
     pool_s = time.perf_counter() - t0
     ref = study.isolated_reference(case)
-    iso = study.solve(case.model_copy(update={"cooperation": "isolated"}), "isolated reference")
     built = build_for_terms(case, variants, ds, ref, study=study)
     s: SwapSetup = built.md.extras["swaps"]
     parties = mutual_parties(s)
@@ -556,7 +555,7 @@ def evaluate_scenario(case: Case, variants: list[Variant], ds: Dataset | None = 
              "cargoes_swapped": np.nan, "peak_outstanding_cargoes": np.nan, "fees_usd": 0.0,
              "solve_s": pool_s, "warm": False}]
     order = order_variants(variants)
-    solved = resolve_variants(built, [variants[i] for i in order], split=True, start=iso)
+    solved = resolve_variants(built, [variants[i] for i in order], split=True)
     runs: list[VariantRun] = [None] * len(variants)  # type: ignore[list-item]
     for i, run in zip(order, solved, strict=True):
         runs[i] = run
@@ -684,14 +683,21 @@ def scenario_rows(cases: list[Case], variants: list[Variant], workers: int | Non
         return out
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+    done: dict[int, list[dict]] = {}
+    try:
         futures = {pool.submit(evaluate_scenario, c, variants, pooled_first=i % 2 == 1): i
                    for i, c in enumerate(cases)}
-        done: dict[int, list[dict]] = {}
         for f in as_completed(futures):
             i = futures[f]
             done[i] = f.result()
             say(f"scenario {cases[i].name}: {len(variants)} variants solved")
+    except BaseException:  # an error, Ctrl-C or SIGTERM: no worker goes on solving
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return [r for i in range(len(cases)) for r in done[i]]
 
 
