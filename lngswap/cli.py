@@ -397,13 +397,9 @@ def cases() -> None:
 
 def _version_callback(value: bool) -> None:
     if value:
-        from importlib import metadata
+        from lngswap.versions import package_version
 
-        try:
-            v = metadata.version("lngswap")
-        except metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
-            v = "unknown"
-        out.print(f"lngswap {v}")
+        out.print(f"lngswap {package_version()}")
         raise typer.Exit(0)
 
 

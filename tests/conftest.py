@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from lngswap.units import MMBTU_PER_T, T_PER_M3
+
 SRC = "toy"
 
 BASE_TABLES: dict[str, list[dict]] = {
@@ -124,3 +126,50 @@ def toy(tmp_path, toy_tables):
         return write_case(tmp_path, ds, days=days, **keys)
 
     return make
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_plan_store(tmp_path_factory):
+    """Solves stored by the tests go to a folder of their own, never the user's cache."""
+    import os
+
+    folder = tmp_path_factory.mktemp("plan-store")
+    saved = os.environ.get("LNGSWAP_CACHE_DIR")
+    os.environ["LNGSWAP_CACHE_DIR"] = str(folder)
+    yield folder
+    if saved is None:
+        os.environ.pop("LNGSWAP_CACHE_DIR", None)
+    else:
+        os.environ["LNGSWAP_CACHE_DIR"] = saved
+
+
+# --- the swap world shared by test_swaps.py and test_swap_terms.py -------------------------
+# Japan owns every cargo of `src-a` (one every 5 days), Korea every cargo of `src-b`, which
+# starts on 13 January; each market burns a tenth of a cargo a day (see test_swaps.py).
+CARGO = 100_000 * T_PER_M3 * MMBTU_PER_T  # 2,088,450 MMBtu
+DAILY = CARGO / 10
+EVERY_5_DAYS_MTPA = 365 * 100_000 * T_PER_M3 / 5 / 1e6
+AGREEMENT = {"name": "jp-kr", "parties": ["JP", "KR"], "repay_within_days": 20,
+             "max_outstanding_cargoes": 2, "fee_usd_per_mmbtu": 0.0}
+
+
+def contract(cid: str, owner: str, seller: str, mtpa: float) -> dict:
+    return {"contract": cid, "owner": owner, "market": owner, "seller": seller,
+            "acq_mtpa": mtpa, "term": "long", "start_date": "2020-01-01",
+            "end_date": "2030-12-31", "price_formula": "fixed", "index": "", "slope": 0.0,
+            "constant_usd_per_mmbtu": 2.0, "destination": "FOB",
+            "cancel_fee_usd_per_mmbtu": 0.0}
+
+
+def swap_world(t: dict) -> None:
+    """Japan long early, Korea short early and long later (see the module docstring)."""
+    for s in t["sources"]:
+        s["capacity_mtpa"] = EVERY_5_DAYS_MTPA
+    t["sources"][1]["start_date"] = "2026-01-13"
+    t["markets"][0]["lng_demand_mtpa"] = EVERY_5_DAYS_MTPA / 2
+    t["markets"][1]["lng_demand_mtpa"] = EVERY_5_DAYS_MTPA / 2
+    t["fleet"][4]["value"] = 1_000_000.0
+    t["contracts"] = [contract("jp-a", "JP", "src-a", EVERY_5_DAYS_MTPA),
+                      contract("kr-b", "KR", "src-b", EVERY_5_DAYS_MTPA)]
+
+

@@ -9,6 +9,8 @@ import pytest
 import lngswap
 from lngswap.paths import bundled_models_dir
 
+pytestmark = pytest.mark.slow  # one whole-year solve of the default case
+
 
 @pytest.fixture(scope="module")
 def base():

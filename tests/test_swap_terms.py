@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import yaml
-from test_swaps import AGREEMENT, DAILY, swap_world
+from conftest import AGREEMENT, DAILY, swap_world
 from typer.testing import CliRunner
 
 import lngswap

@@ -11,38 +11,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import AGREEMENT, CARGO, DAILY, EVERY_5_DAYS_MTPA, swap_world
 from typer.testing import CliRunner
 
 import lngswap
 from lngswap.cli import app
-from lngswap.units import MMBTU_PER_T, T_PER_M3
+from lngswap.units import T_PER_M3
 
-CARGO = 100_000 * T_PER_M3 * MMBTU_PER_T  # 2,088,450 MMBtu
-DAILY = CARGO / 10
-EVERY_5_DAYS_MTPA = 365 * 100_000 * T_PER_M3 / 5 / 1e6
-AGREEMENT = {"name": "jp-kr", "parties": ["JP", "KR"], "repay_within_days": 20,
-             "max_outstanding_cargoes": 2, "fee_usd_per_mmbtu": 0.0}
 CASE: dict = {}  # tanks start empty, so the end-stock value only prices open swap balances
-
-
-def contract(cid: str, owner: str, seller: str, mtpa: float) -> dict:
-    return {"contract": cid, "owner": owner, "market": owner, "seller": seller,
-            "acq_mtpa": mtpa, "term": "long", "start_date": "2020-01-01",
-            "end_date": "2030-12-31", "price_formula": "fixed", "index": "", "slope": 0.0,
-            "constant_usd_per_mmbtu": 2.0, "destination": "FOB",
-            "cancel_fee_usd_per_mmbtu": 0.0}
-
-
-def swap_world(t: dict) -> None:
-    """Japan long early, Korea short early and long later (see the module docstring)."""
-    for s in t["sources"]:
-        s["capacity_mtpa"] = EVERY_5_DAYS_MTPA
-    t["sources"][1]["start_date"] = "2026-01-13"
-    t["markets"][0]["lng_demand_mtpa"] = EVERY_5_DAYS_MTPA / 2
-    t["markets"][1]["lng_demand_mtpa"] = EVERY_5_DAYS_MTPA / 2
-    t["fleet"][4]["value"] = 1_000_000.0
-    t["contracts"] = [contract("jp-a", "JP", "src-a", EVERY_5_DAYS_MTPA),
-                      contract("kr-b", "KR", "src-b", EVERY_5_DAYS_MTPA)]
 
 
 def floor_world(t: dict) -> None:

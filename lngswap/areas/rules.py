@@ -46,9 +46,9 @@ from lngswap.inputs.rules_schema import (
     resolve_files,
 )
 from lngswap.tables.supply import SPOT
-from lngswap.units import mt_to_tbtu
+from lngswap.units import MMBTU_PER_TBTU, mt_to_tbtu
 
-MM = 1e6  # MMBtu per TBtu, USD per million USD
+MM = MMBTU_PER_TBTU  # and USD per million USD (units.USD_PER_MUSD)
 #: A rule binds a cargo when lifting it would gain more than this per MMBtu (USD/MMBtu).
 BINDING_TOL_USD_PER_MMBTU = 1e-5
 POLICY_LABEL = "policy option (not law)"

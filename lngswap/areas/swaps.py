@@ -32,7 +32,8 @@ repayment window, K_a the cap on outstanding cargoes, N_a the cap per agreement 
 A loan made less than W_a days before the horizon end may stay open; the open balance is
 reported and valued at the end-stock value (borrower owes, lender is due). The lender guard
 and the mutual-benefit bounds compare with the `isolated` solution of the same case (the
-reference), solved once when the LP is built. Every term of an agreement is a column bound, a
+reference), which the study layer solves and hands in (`SwapInputs.reference`): this area
+never solves a model. Every term of an agreement is a column bound, a
 cost, a row bound or (the fee in the mutual-benefit rows) a coefficient, so `swap_terms.py`
 re-solves term variants in place; candidate repayment windows each get their own rows and
 the active one is switched on by its bound.
@@ -40,21 +41,20 @@ the active one is switched on by its bound.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from lngswap.errors import Problems
+from lngswap.errors import InputError, Problems
 from lngswap.inputs.swaps_schema import SwapAgreement
-from lngswap.model.lp import ConBlock, LinearProgram, VarBlock
-from lngswap.tables.parties import Accounts, core_accounts, release_cooperative_only, row_prices
-from lngswap.units import MMBTU_PER_T
+from lngswap.model.lp import ConBlock, LinearProgram, VarBlock, shifted
+from lngswap.tables.parties import Accounts, core_accounts, row_prices
+from lngswap.units import MMBTU_PER_T, MMBTU_PER_TBTU
 
 INF = np.inf
 EPS = 1e-7
-MM = 1e6
+MM = MMBTU_PER_TBTU  # MMBtu per TBtu, and USD per million USD (units.USD_PER_MUSD)
 LEDGER_COLUMNS = ["agreement", "date", "lender", "borrower", "cargo_id", "lent_mmbtu",
                   "repaid_mmbtu", "outstanding_mmbtu", "fee_usd"]
 #: Slack on the isolated bounds, so the isolated plan itself stays feasible: TBtu on the lender
@@ -72,6 +72,17 @@ class Reference:
     row_price: np.ndarray           # rest-of-world marginal value, row market x day (USD/MMBtu)
     below_floor: dict[str, np.ndarray]  # party -> TBtu below its floors, per day
     seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class SwapInputs:
+    """What the study layer hands the swaps area: the isolated reference (solved by the study,
+    never here), extra candidate repayment windows (agreement name -> days) and whether to
+    build the mutual-benefit rows even when the case does not require them."""
+
+    reference: Reference | None = None
+    windows: dict[str, list[int]] = field(default_factory=dict)
+    mutual_rows: bool = False
 
 
 @dataclass
@@ -146,17 +157,15 @@ def standard_cargo_tbtu(md, ds) -> float:
     return ds.fleet_value("cargo_m3") * 0.45 * MMBTU_PER_T / MM
 
 
-def prepare(md, ds) -> None:
+def prepare(md, ds, inputs: SwapInputs | None = None) -> None:
     """Check the agreements and, under `cooperation: swaps`, add the ledger's LP hook.
 
-    `md.extras` may carry `swap_reference` (an isolated `Reference`, to skip solving it again)
-    and `swap_windows` (agreement name -> extra candidate repayment windows).
-    """
+    A case whose agreements need the isolated reference (`needs_reference`) must get it in
+    `inputs`: the study layer solves it (`lngswap.studies.study.Study`)."""
     case = md.case
+    inputs = inputs or SwapInputs()
     if case.swaps:
         check_agreements(case, ds, md.cal.n)
-    if case.cooperation != "isolated":
-        md.counts["cargoes_only_cooperation_delivers"] = release_cooperative_only(md)
     if case.cooperation != "swaps" or not case.swaps:
         return
     D = md.cal.n
@@ -170,7 +179,7 @@ def prepare(md, ds) -> None:
     ledger["day"] = np.tile(np.arange(D), len(base))
     pairs = (base[["lender", "borrower"]].drop_duplicates()
              .sort_values(["lender", "borrower"], kind="stable").reset_index(drop=True))
-    extra = md.extras.get("swap_windows", {})
+    extra = inputs.windows
     windows = [sorted({ag.repay_within_days, *extra.get(ag.name, [])}) for ag in ags]
     in_ags = sorted({p for ag in ags for p in ag.parties})
     fl = md.nodes[md.nodes["floor"] > 0].groupby("party")["floor"].sum()
@@ -178,9 +187,10 @@ def prepare(md, ds) -> None:
     guard["floor"] = [float(fl[p]) for p in guard["party"]]
     setup = SwapSetup(agreements=ags, ledger=ledger, pairs=pairs, windows=windows,
                       cargo_tbtu=standard_cargo_tbtu(md, ds), guard=guard, ds=ds,
-                      reference=md.extras.get("swap_reference"),
-                      mutual_rows=bool(case.require_mutual_benefit
-                                       or md.extras.get("swap_mutual_rows")))
+                      reference=inputs.reference,
+                      mutual_rows=bool(case.require_mutual_benefit or inputs.mutual_rows))
+    if inputs.reference is not None:
+        setup.timings["reference"] = round(inputs.reference.seconds, 4)
     md.extras["swaps"] = setup
     md.extras.setdefault("lp_hooks", []).append(ledger_hook)
 
@@ -197,56 +207,11 @@ def needs_reference(case) -> bool:
                 or any(ag.lender_min_stock_share > 0 for ag in case.swaps))
 
 
-#: A few solved models (key -> (Built, Outcome)), so the isolated plan a run is judged by is
-#: solved once per process even when several builds ask for it.
-_SOLVED: dict[str, tuple] = {}
-_SOLVED_MAX = 4
-
-
-def _key(case, ds) -> str:
-    return "|".join([case.model_dump_json(), str(getattr(ds, "folder", "")),
-                     *(f"{k}:{v}" for k, v in sorted(getattr(ds, "hashes", {}).items()))])
-
-
-def solve_as_run(case, ds) -> tuple:
-    """Build and solve a case as `lngswap run` does, returning (Built, Outcome): under
-    `foresight: surprise` the decisions before the first event are fixed at the plan without
-    events. Results are kept for a few cases, so repeated references cost one solve."""
-    from lngswap.studies.api import build, solve_built  # a whole run of the case, one level up
-    from lngswap.studies.foresight import first_event_day, fix_before
-
-    key = _key(case, ds)
-    if key in _SOLVED:
-        return _SOLVED[key]
-    b = build(case, ds)
-    t0 = first_event_day(case, b.md.cal)
-    if case.foresight == "surprise" and t0 is not None and t0 > 0:
-        plan_b, plan_out = solve_as_run(case.model_copy(update={"events": []}), ds)
-        fix_before(b, plan_b, plan_out, t0)
-        b.form = b.lp.matrices()
-    out, _ = solve_built(b)
-    while len(_SOLVED) >= _SOLVED_MAX:
-        _SOLVED.pop(next(iter(_SOLVED)))
-    _SOLVED[key] = (b, out)
-    return b, out
-
-
 def surprise_day(case, cal) -> int:
     """First day whose decisions are free under `foresight: surprise` (0 otherwise)."""
-    from lngswap.studies.foresight import first_event_day
-
-    t0 = first_event_day(case, cal)
-    return int(t0) if case.foresight == "surprise" and t0 is not None and t0 > 0 else 0
-
-
-def isolated_reference(case, ds) -> Reference:
-    """Solve the case under `cooperation: isolated`, as `lngswap run` would, and keep what the
-    agreement is judged by."""
-    t0 = time.perf_counter()
-    b, out = solve_as_run(case.model_copy(update={"cooperation": "isolated"}), ds)
-    ref = reference_from(b.md, b.lp, out)
-    ref.seconds = time.perf_counter() - t0
-    return ref
+    if case.foresight != "surprise" or not case.events:
+        return 0
+    return max(0, int(min(cal.day(e.start) for e in case.events)))
 
 
 def reference_from(md, lp: LinearProgram, out) -> Reference:
@@ -277,8 +242,9 @@ def ledger_hook(lp: LinearProgram, md, v: dict[str, VarBlock]) -> None:
     """Add the ledger's variables and constraint families, then set the agreements' terms."""
     s: SwapSetup = md.extras["swaps"]
     if s.reference is None and needs_reference(md.case):
-        s.reference = isolated_reference(md.case, s.ds)
-        s.timings["reference"] = round(s.reference.seconds, 4)
+        raise InputError(f"case {md.case.name}: its swap agreements are judged against the "
+                         "isolated plan (lender guard or mutual benefit), which was not given; "
+                         "solve the case through lngswap.solve() or pass the reference")
     n = len(s.ledger)
     for name in ("swap_lend", "swap_repay", "swap_owed", "swap_lent_sum"):
         v[name] = lp.var(name, s.ledger[["agreement", "lender", "borrower", "day"]],
@@ -304,52 +270,45 @@ def swap_flow(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetup) -> Co
                         "borrower": np.repeat(s.pairs["borrower"].to_numpy(), D),
                         "day": np.tile(np.arange(D), P)})
     con = lp.con("swap_flow", idx, lo=0.0, hi=0.0)
-    ppos = pd.Series(np.arange(P), index=pd.MultiIndex.from_frame(s.pairs))
     sw = np.flatnonzero((arcs["lender"] != "").to_numpy())
     if len(sw):
-        key = pd.MultiIndex.from_frame(arcs.loc[sw, ["lender", "borrower"]])
-        pi = ppos.reindex(key).to_numpy(dtype=np.int64)
         vol = md.cargo["volume_tbtu"].to_numpy()[arcs["cargo"].to_numpy()[sw]]
-        con.add(v["ship"], pi * D + arcs["arrival_day"].to_numpy()[sw], sw,
-                vol * arcs["delivered_share"].to_numpy()[sw])
+        con.add_on(v["ship"], vol * arcs["delivered_share"].to_numpy()[sw], cols=sw,
+                   rows={"lender": arcs["lender"].to_numpy()[sw],
+                         "borrower": arcs["borrower"].to_numpy()[sw],
+                         "day": arcs["arrival_day"].to_numpy()[sw]})
     led = s.ledger
-    day = led["day"].to_numpy()
-    out_pair = ppos.reindex(pd.MultiIndex.from_frame(led[["lender", "borrower"]])).to_numpy()
-    back_pair = ppos.reindex(pd.MultiIndex.from_frame(
-        led[["borrower", "lender"]].set_axis(["lender", "borrower"], axis=1))).to_numpy()
-    rows = np.arange(len(led))
-    con.add(v["swap_lend"], out_pair.astype(np.int64) * D + day, rows, -1.0)
-    con.add(v["swap_repay"], back_pair.astype(np.int64) * D + day, rows, -1.0)
+    con.add_on(v["swap_lend"], -1.0, rows=led[["lender", "borrower", "day"]])
+    con.add_on(v["swap_repay"], -1.0, rows={"lender": led["borrower"].to_numpy(),
+                                            "borrower": led["lender"].to_numpy(),
+                                            "day": led["day"].to_numpy()})
     return con
 
 
 def swap_ledger(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetup) -> ConBlock:
     r"""Outstanding balance: :math:`O_{aod} = O_{ao,d-1} + \ell_{aod} - r_{aod}`, with
     :math:`O \ge 0` (nothing is repaid before it is lent) as its bound."""
-    con, rows = _running_total(lp, "swap_ledger", v["swap_owed"], s)
-    con.add(v["swap_lend"], rows, rows, -1.0)
-    con.add(v["swap_repay"], rows, rows, 1.0)
+    con = _running_total(lp, "swap_ledger", v["swap_owed"], s)
+    con.add_on(v["swap_lend"], -1.0, rows=v["swap_lend"].index)
+    con.add_on(v["swap_repay"], 1.0, rows=v["swap_repay"].index)
     return con
 
 
 def swap_lent_to_date(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetup
                       ) -> ConBlock:
     r"""Energy lent to date: :math:`C_{aod} = C_{ao,d-1} + \ell_{aod}`."""
-    con, rows = _running_total(lp, "swap_lent_to_date", v["swap_lent_sum"], s)
-    con.add(v["swap_lend"], rows, rows, -1.0)
+    con = _running_total(lp, "swap_lent_to_date", v["swap_lent_sum"], s)
+    con.add_on(v["swap_lend"], -1.0, rows=v["swap_lend"].index)
     return con
 
 
-def _running_total(lp: LinearProgram, name: str, total: VarBlock, s: SwapSetup
-                   ) -> tuple[ConBlock, np.ndarray]:
-    """Equality rows `total_d - total_{d-1} = ...` over the ledger (sorted by day within each
-    agreement direction); the caller adds the day's flows."""
-    rows = np.arange(len(s.ledger))
+def _running_total(lp: LinearProgram, name: str, total: VarBlock, s: SwapSetup) -> ConBlock:
+    """Equality rows `total_d - total_{d-1} = ...` over the ledger (agreement, direction,
+    day); the caller adds the day's flows."""
     con = lp.con(name, s.ledger[["agreement", "lender", "borrower", "day"]], lo=0.0, hi=0.0)
-    con.add(total, rows, rows, 1.0)
-    prev = rows[s.ledger["day"].to_numpy() > 0]
-    con.add(total, prev, prev - 1, -1.0)
-    return con, rows
+    con.add_on(total, 1.0, rows=total.index)
+    con.add_on(total, -1.0, rows=shifted(total.index, day=1), missing="drop")
+    return con
 
 
 def window_index(md, s: SwapSetup) -> pd.DataFrame:
@@ -373,17 +332,14 @@ def swap_window(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetup) -> 
     r"""Loans older than the window are repaid (first in, first out):
     :math:`O_{aod} \le C_{aod} - C_{ao,d-W}`, one row set per candidate window W; only the
     agreement's own window is switched on (upper bound 0, the others +inf)."""
-    D = md.cal.n
     idx = window_index(md, s)
     con = lp.con("swap_window", idx[["agreement", "lender", "borrower", "window", "day"]],
                  hi=INF)
     if len(idx):
-        r = np.arange(len(idx))
-        col = (idx["a"].to_numpy(np.int64) * 2 + idx["o"].to_numpy(np.int64)) * D
-        d = idx["day"].to_numpy(np.int64)
-        con.add(v["swap_owed"], r, col + d, 1.0)
-        con.add(v["swap_lent_sum"], r, col + d, -1.0)
-        con.add(v["swap_lent_sum"], r, col + d - idx["window"].to_numpy(np.int64), 1.0)
+        now = idx[["agreement", "lender", "borrower", "day"]]
+        con.add_on(v["swap_owed"], 1.0, cols=now)
+        con.add_on(v["swap_lent_sum"], -1.0, cols=now)
+        con.add_on(v["swap_lent_sum"], 1.0, cols=shifted(now, day=-idx["window"].to_numpy()))
     s.timings["window_rows"] = int(len(idx))
     return con
 
@@ -398,11 +354,10 @@ def year_index(md, s: SwapSetup) -> pd.DataFrame:
 def swap_year_cap(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetup) -> ConBlock:
     r"""Loans per agreement year: :math:`\sum_{o, d \in y} \ell_{aod} \le N_a V`."""
     idx = year_index(md, s)
-    years = int(np.ceil(md.cal.n / 365))
     con = lp.con("swap_year_cap", idx, hi=INF)
     led = s.ledger
-    con.add(v["swap_lend"], led["a"].to_numpy() * years + led["day"].to_numpy() // 365,
-            np.arange(len(led)), 1.0)
+    con.add_on(v["swap_lend"], 1.0, rows={"agreement": led["agreement"].to_numpy(),
+                                          "year": led["day"].to_numpy() // 365})
     return con
 
 
@@ -422,11 +377,9 @@ def swap_lender_floor(lp: LinearProgram, md, v: dict[str, VarBlock], s: SwapSetu
     con = lp.con("swap_lender_floor", idx, hi=INF)
     bf = v["below_floor"].index
     party = md.nodes["party"].to_numpy()[bf["node"].to_numpy()]
-    gpos = pd.Series(np.arange(G), index=s.guard["party"].to_numpy())
-    g = gpos.reindex(party).to_numpy()
-    ok = ~np.isnan(g)
-    con.add(v["below_floor"], g[ok].astype(np.int64) * D + bf["day"].to_numpy()[ok],
-            np.flatnonzero(ok), 1.0)
+    mine = np.flatnonzero(np.isin(party, s.guard["party"].to_numpy()))
+    con.add_on(v["below_floor"], 1.0, cols=mine,
+               rows={"party": party[mine], "day": bf["day"].to_numpy()[mine]})
     return con
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lngswap.model.lp import ConBlock, LinearProgram, VarBlock
+from lngswap.model.lp import ConBlock, LinearProgram, VarBlock, shifted
 from lngswap.tables.indices import ModelData
 
 STORAGE_CYCLE_COST_USD_PER_MMBTU = 0.05  # keeps injection from cycling for free
@@ -142,13 +142,10 @@ def cargo_balance(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) -> C
     r"""Each cargo is shipped on its arcs or not lifted: :math:`\sum_{a \in c} x_a + u_c = A_c`."""
     cargo = md.cargo
     live = v["unlifted"].index["cargo"].to_numpy()
-    row_of = np.full(len(cargo), -1)
-    row_of[live] = np.arange(len(live))
     con = lp.con("cargo_balance", pd.DataFrame({"cargo": live}),
                  lo=cargo["avail"].to_numpy()[live], hi=cargo["avail"].to_numpy()[live])
-    ca = md.arcs["cargo"].to_numpy()
-    con.add(v["ship"], row_of[ca], np.arange(len(ca)), 1.0)
-    con.add(v["unlifted"], np.arange(len(live)), np.arange(len(live)), 1.0)
+    con.add_on(v["ship"], 1.0, rows=v["ship"].index[["cargo"]])
+    con.add_on(v["unlifted"], 1.0, rows=v["unlifted"].index)
     return con
 
 
@@ -156,34 +153,28 @@ def stock_balance(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) -> C
     r"""Node stock: :math:`s_{nd} = s_{n,d-1} + \sum_{a \to n, arr=d} \delta_a V_c x_a
     + F_{nd} - o_{nd} - s^{out}_{nd}` with :math:`s_{n,-1}` the initial stock, F the cargoes
     already at sea and :math:`0 \le o_{nd} \le F_{nd}` what of them the node cannot take in."""
-    D, nodes, arcs = md.cal.n, md.nodes, md.arcs
-    N = len(nodes)
+    nodes, arcs = md.nodes, md.arcs
     rhs = md.inflow.copy()
     rhs[:, 0] += nodes["init"].to_numpy()
-    con = lp.con("stock_balance", v["stock"].index, lo=rhs.ravel(), hi=rhs.ravel())
-    rows = np.arange(N * D)
-    con.add(v["stock"], rows, rows, 1.0)
-    prev = rows[(rows % D) != 0]
-    con.add(v["stock"], prev, prev - 1, -1.0)
-    con.add(v["sendout"], rows, rows, 1.0)
+    stock = v["stock"]
+    con = lp.con("stock_balance", stock.index, lo=rhs.ravel(), hi=rhs.ravel())
+    con.add_on(stock, 1.0, rows=stock.index)
+    con.add_on(stock, -1.0, rows=shifted(stock.index, day=1), missing="drop")
+    con.add_on(v["sendout"], 1.0, rows=v["sendout"].index)
     vol = md.cargo["volume_tbtu"].to_numpy()[arcs["cargo"].to_numpy()]
-    arr_rows = arcs["node"].to_numpy() * D + arcs["arrival_day"].to_numpy()
-    con.add(v["ship"], arr_rows, np.arange(len(arcs)), -vol * arcs["delivered_share"].to_numpy())
-    oi = v["at_sea_overflow"].index
-    con.add(v["at_sea_overflow"], oi["node"].to_numpy() * D + oi["day"].to_numpy(),
-            np.arange(len(oi)), 1.0)
+    con.add_on(v["ship"], -vol * arcs["delivered_share"].to_numpy(),
+               rows={"node": arcs["node"].to_numpy(), "day": arcs["arrival_day"].to_numpy()})
+    con.add_on(v["at_sea_overflow"], 1.0, rows=v["at_sea_overflow"].index)
     return con
 
 
 def strategic_floor(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) -> ConBlock:
     r"""Stock at or above the strategic floor, or priced below it: :math:`s_{nd} + b_{nd} \ge
     L_n`."""
-    D = md.cal.n
     idx = v["below_floor"].index
-    n, d = idx["node"].to_numpy(), idx["day"].to_numpy()
-    con = lp.con("strategic_floor", idx, lo=md.nodes["floor"].to_numpy()[n])
-    con.add(v["stock"], np.arange(len(idx)), n * D + d, 1.0)
-    con.add(v["below_floor"], np.arange(len(idx)), np.arange(len(idx)), 1.0)
+    con = lp.con("strategic_floor", idx, lo=md.nodes["floor"].to_numpy()[idx["node"].to_numpy()])
+    con.add_on(v["stock"], 1.0, cols=idx)
+    con.add_on(v["below_floor"], 1.0, rows=idx)
     return con
 
 
@@ -197,21 +188,25 @@ def market_balance(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) -> 
     q = dem.demand.ravel()
     con = lp.con("market_balance", idx, lo=q, hi=q)
     mpos = pd.Series(np.arange(M), index=dem.markets["market"])
-    nm = md.nodes["market"].map(mpos)
-    core_nodes = np.flatnonzero(nm.notna().to_numpy())
-    nodes_m = nm.to_numpy()[core_nodes].astype(np.int64)
-    cols = (core_nodes[:, None] * D + np.arange(D)).ravel()
-    rows = (nodes_m[:, None] * D + np.arange(D)).ravel()
-    con.add(v["sendout"], rows, cols, 1.0)
-    zm = dem.storage["market"].to_numpy()
-    zrows = (zm[:, None] * D + np.arange(D)).ravel()
-    zcols = np.arange(len(zm) * D)
-    con.add(v["withdraw"], zrows, zcols, 1.0)
-    con.add(v["inject"], zrows, zcols, -1.0)
-    ui = v["unserved"].index
-    con.add(v["unserved"], ui["market"].to_numpy() * D + ui["day"].to_numpy(),
-            np.arange(len(ui)), 1.0)
+    _node_terms(con, v["sendout"], md.nodes["market"].map(mpos))
+    zd = v["withdraw"].index
+    zrows = {"market": dem.storage["market"].to_numpy()[zd["zone"].to_numpy()],
+             "day": zd["day"].to_numpy()}
+    con.add_on(v["withdraw"], 1.0, rows=zrows)
+    con.add_on(v["inject"], -1.0, rows=zrows)
+    con.add_on(v["unserved"], 1.0, rows=v["unserved"].index[["market", "day"]])
     return con
+
+
+def _node_terms(con: ConBlock, sendout: VarBlock, market_of_node: pd.Series) -> None:
+    """Send-out of every node whose market has a row in `con` (market x day), by market."""
+    nm = market_of_node.to_numpy(dtype=float)
+    si = sendout.index
+    node = si["node"].to_numpy()
+    mine = np.flatnonzero(~np.isnan(nm[node]))
+    con.add_on(sendout, 1.0,
+               rows={"market": nm[node[mine]].astype(np.int64), "day": si["day"].to_numpy()[mine]},
+               cols=si.iloc[mine])
 
 
 def row_balance(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) -> ConBlock:
@@ -223,14 +218,9 @@ def row_balance(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) -> Con
     idx = pd.DataFrame({"market": np.repeat(np.arange(M), D), "day": np.tile(np.arange(D), M)})
     con = lp.con("row_balance", idx, lo=0.0, hi=0.0)
     mpos = pd.Series(np.arange(M), index=dem.row_markets["market"])
-    nm = md.nodes["market"].map(mpos)
-    rn = np.flatnonzero(nm.notna().to_numpy())
-    rows = (nm.to_numpy()[rn].astype(np.int64)[:, None] * D + np.arange(D)).ravel()
-    con.add(v["sendout"], rows, (rn[:, None] * D + np.arange(D)).ravel(), 1.0)
-    si = v["row_sale"].index
-    con.add(v["row_sale"], si["market"].to_numpy() * D + si["day"].to_numpy(),
-            np.arange(len(si)), -1.0)
-    con.add(v["row_surplus"], np.arange(M * D), np.arange(M * D), -1.0)
+    _node_terms(con, v["sendout"], md.nodes["market"].map(mpos))
+    con.add_on(v["row_sale"], -1.0, rows=v["row_sale"].index[["market", "day"]])
+    con.add_on(v["row_surplus"], -1.0, rows=v["row_surplus"].index)
     return con
 
 
@@ -241,25 +231,24 @@ def storage_balance(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) ->
     Z = len(sto)
     rhs = np.zeros(Z * D)
     rhs[np.arange(Z) * D] = sto["init"].to_numpy()
-    con = lp.con("storage_balance", v["ugs"].index, lo=rhs, hi=rhs)
-    rows = np.arange(Z * D)
-    con.add(v["ugs"], rows, rows, 1.0)
-    prev = rows[(rows % D) != 0]
-    con.add(v["ugs"], prev, prev - 1, -1.0)
-    con.add(v["inject"], rows, rows, -1.0)
-    con.add(v["withdraw"], rows, rows, 1.0)
+    ugs = v["ugs"]
+    con = lp.con("storage_balance", ugs.index, lo=rhs, hi=rhs)
+    con.add_on(ugs, 1.0, rows=ugs.index)
+    con.add_on(ugs, -1.0, rows=shifted(ugs.index, day=1), missing="drop")
+    con.add_on(v["inject"], -1.0, rows=v["inject"].index)
+    con.add_on(v["withdraw"], 1.0, rows=v["withdraw"].index)
     return con
 
 
 def storage_target(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) -> ConBlock:
     r"""EU fill target on its test day, soft: :math:`g_{z,t} + g^{-}_{zt} \ge \theta\, G_z`."""
-    sto, D = md.demand.storage, md.cal.n
+    sto = md.demand.storage
     idx = v["ugs_short"].index
     z, t = idx["zone"].to_numpy(), idx["target"].to_numpy()
     share = md.case.economics.storage_target_share
     con = lp.con("storage_target", idx, lo=share * sto["cap"].to_numpy()[z])
-    con.add(v["ugs"], np.arange(len(idx)), z * D + t, 1.0)
-    con.add(v["ugs_short"], np.arange(len(idx)), np.arange(len(idx)), 1.0)
+    con.add_on(v["ugs"], 1.0, cols={"zone": z, "day": t})
+    con.add_on(v["ugs_short"], 1.0, rows=idx)
     return con
 
 
@@ -268,14 +257,12 @@ def fleet_balance(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) -> C
     with :math:`y_d \le S_d` (carriers free of voyages begun before the start) as its bound."""
     D, arcs = md.cal.n, md.arcs
     con = lp.con("fleet_balance", pd.DataFrame({"day": np.arange(D)}), lo=0.0, hi=0.0)
-    rows = np.arange(D)
-    con.add(v["ships_busy"], rows, rows, 1.0)
-    con.add(v["ships_busy"], rows[1:], rows[:-1], -1.0)
-    a = np.arange(len(arcs))
-    con.add(v["ship"], arcs["load_day"].to_numpy(), a, -1.0)
-    back = arcs["return_day"].to_numpy()
-    inside = back < D
-    con.add(v["ship"], back[inside], a[inside], 1.0)
+    busy = v["ships_busy"]
+    con.add_on(busy, 1.0, rows=busy.index)
+    con.add_on(busy, -1.0, rows=shifted(busy.index, day=1), missing="drop")
+    con.add_on(v["ship"], -1.0, rows={"day": arcs["load_day"].to_numpy()})
+    # voyages that end after the horizon end keep their ship
+    con.add_on(v["ship"], 1.0, rows={"day": arcs["return_day"].to_numpy()}, missing="drop")
     return con
 
 
@@ -299,8 +286,11 @@ def end_value(lp: LinearProgram, md: ModelData, v: dict[str, VarBlock]) -> ConBl
     Z = len(md.demand.storage)
     idx = pd.DataFrame({"holder": np.r_[np.arange(N), N + np.arange(Z)]})
     con = lp.con("end_value", idx, hi=0.0)
-    con.add(v["end_stock"], np.arange(N), np.arange(N), 1.0)
-    con.add(v["stock"], np.arange(N), np.arange(N) * D + D - 1, -1.0)
-    con.add(v["end_ugs"], N + np.arange(Z), np.arange(Z), 1.0)
-    con.add(v["ugs"], N + np.arange(Z), np.arange(Z) * D + D - 1, -1.0)
+    nodes, zones = np.arange(N), np.arange(Z)
+    con.add_on(v["end_stock"], 1.0, rows={"holder": nodes})
+    con.add_on(v["stock"], -1.0, rows={"holder": nodes},
+               cols={"node": nodes, "day": np.full(N, D - 1)})
+    con.add_on(v["end_ugs"], 1.0, rows={"holder": N + zones})
+    con.add_on(v["ugs"], -1.0, rows={"holder": N + zones},
+               cols={"zone": zones, "day": np.full(Z, D - 1)})
     return con

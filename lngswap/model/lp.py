@@ -9,12 +9,18 @@ turned into a Pyomo model for export (see `pyomo_model.py`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 INF = np.inf
+
+
+#: Labels of terms: a table (or mapping of equal-length arrays) whose columns are named like
+#: those of the index table they are looked up in.
+Labels = pd.DataFrame | dict | None
 
 
 @dataclass
@@ -48,8 +54,41 @@ class ConBlock:
     def size(self) -> int:
         return len(self.index)
 
+    def add_on(self, var: VarBlock, coef=1.0, *, rows: Labels = None, cols: Labels = None,
+               missing: Literal["raise", "drop"] = "raise") -> ConBlock:
+        """Add coef * var[j] to row i of this block, rows and columns found by their labels.
+
+        `rows` holds, per term, the labels of its row (columns named like those of this
+        block's index, e.g. {"node": n, "day": d}); `cols` the labels of its variable in
+        `var.index`, or an integer array selecting rows of `var.index` (a mask's
+        `np.flatnonzero`). Either may be None: then term k is row k (or column k) itself. A label
+        with no row or column raises, unless `missing="drop"` (e.g. the day before the
+        first): a wrong alignment never builds a valid, wrong LP."""
+        r = locate(self.index, rows) if rows is not None else None
+        if isinstance(cols, np.ndarray):  # a selection of the variable's own rows
+            c = cols.astype(np.int64)
+        else:
+            c = locate(var.index, cols) if cols is not None else None
+        n = len(r) if r is not None else len(c) if c is not None else self.size
+        r = np.arange(n) if r is None else r
+        c = np.arange(n) if c is None else c
+        if len(r) != len(c):
+            raise ValueError(f"{self.name} <- {var.name}: {len(r)} rows for {len(c)} columns")
+        bad = (r < 0) | (c < 0)
+        if bad.any():
+            if missing == "raise":
+                k = int(np.flatnonzero(bad)[0])
+                where = _labels_at(rows, k) if r[k] < 0 else _labels_at(cols, k)
+                side = f"row of {self.name}" if r[k] < 0 else f"variable of {var.name}"
+                raise ValueError(f"{self.name} <- {var.name}: no {side} with labels {where} "
+                                 f"({int(bad.sum())} terms unmatched)")
+            coef = np.broadcast_to(np.asarray(coef, dtype=float), r.shape)[~bad]
+            r, c = r[~bad], c[~bad]
+        return self.add(var, r, c, coef)
+
     def add(self, var: VarBlock, rows: np.ndarray, cols: np.ndarray, coefs) -> ConBlock:
-        """Add coef * var[cols] to the rows `rows` of this block (arrays of equal length)."""
+        """Add coef * var[cols] to the rows `rows` of this block (arrays of equal length);
+        positions, not labels: outside `lp.py` prefer `add_on`."""
         rows = np.asarray(rows, dtype=np.int64)
         cols = np.asarray(cols, dtype=np.int64)
         coefs = np.broadcast_to(np.asarray(coefs, dtype=float), rows.shape).copy()
@@ -185,3 +224,60 @@ def group_rows(keys: pd.DataFrame | pd.Series, table: pd.DataFrame, on: list[str
         keys = keys.to_frame()
     idx = pd.MultiIndex.from_frame(keys[on])
     return pos.reindex(idx).fillna(-1).to_numpy(dtype=np.int64)
+
+
+def shifted(index: pd.DataFrame, **by: int | np.ndarray) -> pd.DataFrame:
+    """An index table with some labels moved, e.g. `shifted(stock.index, day=1)`: the row of
+    the next day, so `con.add_on(stock, -1, rows=shifted(stock.index, day=1))` puts
+    :math:`-s_{d-1}` into the row of day d ("previous" is a shift along a named label)."""
+    out = index.copy()
+    for k, step in by.items():
+        out[k] = out[k].to_numpy() + step
+    return out
+
+
+def _labels_at(labels: Labels, k: int) -> dict:
+    return {c: np.asarray(labels[c])[k].item() if hasattr(np.asarray(labels[c])[k], "item")
+            else np.asarray(labels[c])[k] for c in labels}
+
+
+def _grid_of(index: pd.DataFrame, on: tuple[str, ...]):
+    """(uniques per label, shape) when `index` is the full product of its labels `on` in
+    row-major order (the last label fastest) with integer labels, else None."""
+    arrays = [index[c].to_numpy() for c in on]
+    if not len(index) or not all(a.dtype.kind in "iu" for a in arrays):
+        return None
+    uniq = [np.unique(a) for a in arrays]
+    shape = tuple(len(u) for u in uniq)
+    if int(np.prod(shape)) != len(index):
+        return None
+    pos = [np.searchsorted(u, a) for u, a in zip(uniq, arrays, strict=True)]
+    if not np.array_equal(np.ravel_multi_index(pos, shape), np.arange(len(index))):
+        return None
+    return uniq, shape
+
+
+def locate(index: pd.DataFrame, labels: Labels) -> np.ndarray:
+    """Row number in `index` of each set of labels (matched on the labels' column names);
+    -1 where there is none. Index tables that are full products of integer labels are looked
+    up arithmetically; others by a hash join."""
+    on = tuple(labels.columns if isinstance(labels, pd.DataFrame) else labels.keys())
+    missing = [c for c in on if c not in index.columns]
+    if missing:
+        raise ValueError(f"labels {missing} are not in the index table ({list(index.columns)})")
+    grid = _grid_of(index, on) if list(on) == list(index.columns) else None
+    if grid is not None:
+        uniq, shape = grid
+        ok = np.ones(len(np.asarray(labels[on[0]])), dtype=bool)
+        pos = []
+        for u, c in zip(uniq, on, strict=True):
+            a = np.asarray(labels[c])
+            p = np.searchsorted(u, a)
+            p_ok = p < len(u)
+            p_ok[p_ok] = u[p[p_ok]] == a[p_ok]
+            ok &= p_ok
+            pos.append(np.where(p_ok, p, 0))
+        flat = np.ravel_multi_index(pos, shape) if len(ok) else np.zeros(0, np.int64)
+        return np.where(ok, flat, -1).astype(np.int64)
+    keys = pd.DataFrame({c: np.asarray(labels[c]) for c in on})
+    return group_rows(keys, index, list(on))

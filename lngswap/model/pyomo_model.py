@@ -14,7 +14,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from lngswap.model.lp import LinearProgram, StandardForm
-from lngswap.solve.highs_backend import Outcome, Status, _status
+from lngswap.solve.highs_backend import Outcome, Status, highs_options
 
 
 def to_pyomo(lp: LinearProgram, form: StandardForm) -> pyo.ConcreteModel:
@@ -57,19 +57,33 @@ def write_lp(lp: LinearProgram, form: StandardForm, path: Path) -> Path:
     return path
 
 
+#: Pyomo's appsi termination conditions in our typed statuses (others: OTHER).
+TERMINATION: dict[str, Status] = {
+    "optimal": Status.OPTIMAL,
+    "infeasible": Status.INFEASIBLE,
+    "unbounded": Status.UNBOUNDED,
+    "infeasibleOrUnbounded": Status.INFEASIBLE_OR_UNBOUNDED,
+    "maxTimeLimit": Status.TIME_LIMIT,
+}
+
+
 def solve_with_pyomo(lp: LinearProgram, form: StandardForm, solver_opts) -> Outcome:
-    """Solve through Pyomo's HiGHS interface (appsi), loading solutions only when optimal."""
+    """Solve through Pyomo's HiGHS interface (appsi), loading solutions only when optimal.
+
+    Every HiGHS option of the case (method, presolve, threads, seed, time limit, extras) is
+    passed on, exactly as the highspy backend sets them, so the manifest tells the truth."""
     t0 = time.perf_counter()
+    opts = highs_options(solver_opts)
     m = to_pyomo(lp, form)
     opt = pyo.SolverFactory("appsi_highs")
     opt.config.load_solution = False
-    opt.highs_options = {"random_seed": int(solver_opts.random_seed),
-                         "threads": int(solver_opts.threads), "presolve": solver_opts.presolve}
+    opt.config.time_limit = float(opts["time_limit"])
+    opt.highs_options = {k: v for k, v in opts.items() if k != "output_flag"}
     t1 = time.perf_counter()
-    res = opt.solve(m)
+    res = opt.solve(m, load_solutions=False)
     t2 = time.perf_counter()
     name = str(res.solver.termination_condition)
-    status = Status.OPTIMAL if name == "optimal" else _status(name.replace("_", " "))
+    status = TERMINATION.get(name, Status.OTHER)
     x = row_dual = col_dual = np.zeros(0)
     obj = float("nan")
     if status == Status.OPTIMAL:
@@ -84,4 +98,4 @@ def solve_with_pyomo(lp: LinearProgram, form: StandardForm, solver_opts) -> Outc
         obj = float(pyo.value(m.objective))
     return Outcome(status=status, model_status=name, objective=obj, x=x, row_dual=row_dual,
                    col_dual=col_dual, highs_s=t2 - t1, handover_s=t1 - t0, iterations=0,
-                   options={"interface": "pyomo appsi_highs"})
+                   options={"interface": "pyomo appsi_highs", **opts})

@@ -76,8 +76,8 @@ def compare_runs(folders: list[Path], out_dir: Path | None = None, *,
                 put("lowest days of cover", m, name, v)
         for m, v in sorted(s["delivered_mmbtu"].items()):
             put("deliveries (TBtu)", m, name, v / TBTU)
-        planned = sch[sch["status"] == "planned"] if "status" in sch else sch
-        origin = planned.groupby(["market", "source_country"])["delivered_mmbtu"].sum() / TBTU
+        # every leg, those at sea at the start included: the origins add up to deliveries
+        origin = sch.groupby(["market", "source_country"])["delivered_mmbtu"].sum() / TBTU
         for (m, c), v in origin.items():
             if not str(m).startswith("ROW"):
                 put("deliveries by origin (TBtu)", f"{m} <- {c}", name, v)

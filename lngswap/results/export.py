@@ -5,24 +5,13 @@ from __future__ import annotations
 import json
 import platform
 import time
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
 from lngswap.results.extract import Results
 from lngswap.results.writer import write_folder
-
-
-def _version(pkg: str) -> str:
-    try:
-        return metadata.version(pkg)
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
-VERSIONED = ("lngswap", "pyomo", "highspy", "pandas", "xarray", "numpy", "scipy", "searoute",
-             "pydantic")
+from lngswap.versions import recorded_versions
 
 
 def file_hash(path: Path) -> str:
@@ -44,7 +33,7 @@ def command_manifest(command: str, inputs: dict[str, Path], options: dict,
         "command": command,
         "inputs": {k: file_hash(p) for k, p in sorted(paths.items())},
         "input_paths": {k: str(p) for k, p in sorted(paths.items())},
-        "versions": {p: _version(p) for p in VERSIONED},
+        "versions": recorded_versions(),
         "python": platform.python_version(),
         "options": options,
     }
@@ -85,7 +74,7 @@ def manifest(case, results: Results, hashes: dict[str, str], options: dict) -> d
         "case_resolved": json.loads(case.model_dump_json(exclude={"source_path"})),
         "inputs": inputs,
         "input_paths": {k: str(p) for k, p in sorted(paths.items())},
-        "versions": {p: _version(p) for p in VERSIONED},
+        "versions": recorded_versions(),
         "python": platform.python_version(),
         "solver": {"name": "HiGHS", "options": {k: v for k, v in sorted(options.items())}},
         "coefficient_ranges": results.summary.get("coefficient_ranges", {}),
@@ -109,7 +98,7 @@ def write_run(out_dir: Path, results: Results, man: dict, *, overwrite: bool = F
         _csv(results.markets, tmp / "markets.csv")
         for name, table in sorted(results.tables.items()):
             _csv(table, tmp / f"{name}.csv")
-        results.to_xarray().to_netcdf(tmp / "results.nc")
+        results.to_netcdf(tmp / "results.nc")
         timings = results.summary.setdefault("timings_s", {})
         timings["write"] = round(time.perf_counter() - t0, 4)
         man["timings_s"] = timings

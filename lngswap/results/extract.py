@@ -16,9 +16,10 @@ from lngswap.model.formulation import storage_target_days
 from lngswap.model.lp import LinearProgram
 from lngswap.solve.highs_backend import Outcome
 from lngswap.tables.indices import ModelData
+from lngswap.units import MMBTU_PER_TBTU
 
 EPS = 1e-7
-MM = 1e6  # MMBtu per TBtu, and USD per million USD
+MM = MMBTU_PER_TBTU  # and USD per million USD (units.USD_PER_MUSD)
 
 
 @dataclass
@@ -32,24 +33,73 @@ class Results:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def to_xarray(self) -> xr.Dataset:
-        """All results as one xarray Dataset (market x date, terminal x date, legs)."""
-        m = self.markets.set_index(["market", "date"])
-        inv = self.inventory.set_index(["terminal", "date"])
+        """The core results as one xarray Dataset: market x date, terminal x date and one
+        row per schedule leg; dates as datetimes, units as attributes."""
+        m = _dated(self.markets).set_index(["market", "date"])
+        inv = _dated(self.inventory).set_index(["terminal", "date"])
         ds = xr.Dataset()
         for col in m.columns:
             if pd.api.types.is_numeric_dtype(m[col]):
                 ds[f"market_{col}"] = m[col].to_xarray()
+                ds[f"market_{col}"].attrs["units"] = unit_of(col)
         for col in inv.columns:
             if pd.api.types.is_numeric_dtype(inv[col]):
                 ds[f"terminal_{col}"] = inv[col].to_xarray()
-        sch = self.schedule.reset_index(drop=True)
-        sch.index.name = "leg"
-        for col in sch.columns:
-            ds[f"leg_{col}"] = sch[col].astype(str if sch[col].dtype == object else
-                                                sch[col].dtype).to_xarray()
+                ds[f"terminal_{col}"].attrs["units"] = unit_of(col)
+        for name, var in table_dataset(self.schedule, "leg").data_vars.items():
+            ds[f"leg_{name}"] = var
         ds.attrs["case"] = self.summary.get("case", "")
         ds.attrs["objective_usd"] = float(self.summary.get("objective_usd", 0.0))
         return ds
+
+    def to_netcdf(self, path) -> None:
+        """Write results.nc: the core Dataset at the root and every other table of the run
+        folder (compliance, parties, swaps, ...) as a group of its own, one row per record."""
+        self.to_xarray().to_netcdf(path)
+        for name, table in sorted(self.tables.items()):
+            table_dataset(table, "row").to_netcdf(path, mode="a", group=name)
+
+
+#: Column-name endings and the units they stand for (longest first).
+UNITS = (("_usd_per_mmbtu", "USD/MMBtu"), ("_mmbtu_days", "MMBtu days"), ("_mmbtu", "MMBtu"),
+         ("_usd", "USD"), ("_days", "days"), ("_share", "1"), ("_s", "s"), ("_date", "date"))
+
+
+def unit_of(column: str) -> str:
+    """The unit a column's name declares (`blocked_mmbtu` -> MMBtu), '' if none."""
+    for end, unit in UNITS:
+        if column.endswith(end):
+            return unit
+    return "days" if column == "days_of_cover" else ""
+
+
+def _dated(df: pd.DataFrame) -> pd.DataFrame:
+    """ISO date columns (`date`, `*_date`) as datetimes."""
+    out = df.copy()
+    for col in out.columns:
+        if ((col == "date" or col.endswith("_date"))
+                and not pd.api.types.is_datetime64_any_dtype(out[col])):
+            out[col] = pd.to_datetime(out[col], errors="coerce")
+    return out
+
+
+def table_dataset(table: pd.DataFrame, dim: str) -> xr.Dataset:
+    """One table as a Dataset along `dim`: numbers as numbers (units from the column names),
+    dates as datetimes, flags as 0/1, the rest as text."""
+    t = _dated(table).reset_index(drop=True)
+    ds = xr.Dataset(coords={dim: np.arange(len(t))})
+    for col in t.columns:
+        s = t[col]
+        if pd.api.types.is_bool_dtype(s):
+            values, unit = s.astype(np.int8).to_numpy(), "1 (true) or 0"
+        elif pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+            values, unit = s.to_numpy(), unit_of(col)
+        else:
+            values, unit = s.fillna("").astype(str).to_numpy(dtype=object), ""
+        ds[str(col)] = (dim, values)
+        if unit and not pd.api.types.is_datetime64_any_dtype(s):
+            ds[str(col)].attrs["units"] = unit
+    return ds
 
 
 def values(lp: LinearProgram, out: Outcome, block: str) -> np.ndarray:

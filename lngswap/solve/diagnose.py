@@ -10,18 +10,10 @@
 
 from __future__ import annotations
 
-from importlib import metadata
-
 from lngswap.errors import SolveError
 from lngswap.solve.highs_backend import Status
 from lngswap.solve.iis import explain_iis, iis_text
-
-
-def _version() -> str:
-    try:
-        return metadata.version("lngswap")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+from lngswap.versions import package_version
 
 
 def bug_report(case, status: str) -> str:
@@ -31,7 +23,8 @@ def bug_report(case, status: str) -> str:
     return (f"case {case.name}: HiGHS reports '{status}', but in the default mode "
             "(shortfall: soft) every shortfall is allowed at a penalty, so a plan always "
             "exists: this is a defect of lngswap, not of the case. Please report it with "
-            f"lngswap {_version()}, the solver settings {dict(case.solver.model_dump())} and "
+            f"lngswap {package_version()}, the solver settings "
+            f"{dict(case.solver.model_dump())} and "
             f"these files attached: {', '.join(map(str, attach)) or 'the case file'}. "
             "Meanwhile, solver.solver=simplex (the default) is the most robust setting.")
 
@@ -43,11 +36,20 @@ def explain_failure(b, out, session) -> None:
         raise SolveError(
             f"case {case.name}: HiGHS stopped at its time limit ({case.solver.time_limit_s:g} s) "
             "before proving an optimum; raise solver.time_limit_s or shorten the horizon")
+    if out.status == Status.INFEASIBLE_OR_UNBOUNDED:
+        raise SolveError(
+            f"case {case.name}: HiGHS's presolve found the case either impossible or without a "
+            f"lower bound on its cost and cannot tell which (HiGHS: {out.model_status}); rerun "
+            "with --set solver.presolve=off to find out")
     if out.status == Status.UNBOUNDED:
         raise SolveError(
             f"case {case.name}: the plan's cost has no lower bound: some rest-of-world sale or "
             "end-of-horizon value is not limited; check row_demand.csv shares and economics")
-    if getattr(case, "shortfall", "soft") != "hard" or out.status != Status.INFEASIBLE:
+    if out.status != Status.INFEASIBLE:
+        raise SolveError(
+            f"case {case.name}: HiGHS stopped without an optimum ({out.model_status}); check "
+            "the case's solver options (solver.extra) or raise its limits")
+    if getattr(case, "shortfall", "soft") != "hard":
         raise SolveError(bug_report(case, out.model_status))
     conflicts = explain_iis(session, b) if session is not None else None
     if not conflicts:

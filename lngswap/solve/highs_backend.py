@@ -26,8 +26,27 @@ class Status(StrEnum):
     OPTIMAL = "optimal"
     INFEASIBLE = "infeasible"
     UNBOUNDED = "unbounded"
+    INFEASIBLE_OR_UNBOUNDED = "infeasible_or_unbounded"
     TIME_LIMIT = "time_limit"
+    ITERATION_LIMIT = "iteration_limit"
     OTHER = "other"
+
+
+_MS = highspy.HighsModelStatus
+#: Each HiGHS model status that says something we act on; every other member is OTHER.
+STATUS_OF: dict = {
+    _MS.kOptimal: Status.OPTIMAL,
+    _MS.kInfeasible: Status.INFEASIBLE,
+    _MS.kUnbounded: Status.UNBOUNDED,
+    _MS.kUnboundedOrInfeasible: Status.INFEASIBLE_OR_UNBOUNDED,
+    _MS.kTimeLimit: Status.TIME_LIMIT,
+    _MS.kIterationLimit: Status.ITERATION_LIMIT,
+}
+
+
+def status_of(model_status) -> Status:
+    """Typed status of a `highspy.HighsModelStatus` member (never parsed from its text)."""
+    return STATUS_OF.get(model_status, Status.OTHER)
 
 
 @dataclass
@@ -46,6 +65,8 @@ class Outcome:
     options: dict = field(default_factory=dict)
     run_wall_s: float = 0.0
     loadback_s: float = 0.0
+    warm: bool = False              # started from a basis given to the session
+    basis: tuple[np.ndarray, np.ndarray] | None = None  # (column, row) HiGHS basis status codes
 
 
 def highs_options(solver) -> dict:
@@ -88,19 +109,6 @@ def _checked_extra(extra: dict) -> dict:
         out[k] = val
     p.raise_if_any()
     return out
-
-
-def _status(name: str) -> Status:
-    low = name.lower()
-    if low == "optimal":
-        return Status.OPTIMAL
-    if "infeasible" in low and "unbounded" not in low:
-        return Status.INFEASIBLE
-    if "unbounded" in low:
-        return Status.UNBOUNDED
-    if "time limit" in low:
-        return Status.TIME_LIMIT
-    return Status.OTHER
 
 
 def _quiet_highs() -> highspy.Highs:
@@ -152,6 +160,7 @@ class HighsSession:
             raise ValueError(f"HiGHS rejected the model ({m} rows, {n} columns)")
         self.handover_s = time.perf_counter() - t0
         self.n, self.m = n, m
+        self.warm = False
 
     def solve(self) -> Outcome:
         """Run HiGHS (from the current basis, if any) and read the solution back.
@@ -166,8 +175,9 @@ class HighsSession:
             self.options["pdlp_check"] = self._check_pdlp()
         t1 = time.perf_counter()
         highs_s = self.h.getRunTime() - before
-        status_name = self.h.modelStatusToString(self.h.getModelStatus())
-        status = _status(status_name)
+        model_status = self.h.getModelStatus()
+        status_name = self.h.modelStatusToString(model_status)
+        status = status_of(model_status)
         info = self.h.getInfo()
         if status == Status.OPTIMAL:
             sol = self.h.getSolution()
@@ -179,10 +189,30 @@ class HighsSession:
             x = row_dual = col_dual = np.zeros(0)
             obj = float("nan")
         t2 = time.perf_counter()
+        warm, self.warm = self.warm, True  # a later solve of this session starts from this one
         return Outcome(status=status, model_status=status_name, objective=obj, x=x,
                        row_dual=row_dual, col_dual=col_dual, highs_s=highs_s,
                        handover_s=self.handover_s, iterations=int(info.simplex_iteration_count),
-                       options=self.options, run_wall_s=t1 - t0, loadback_s=t2 - t1)
+                       options=self.options, run_wall_s=t1 - t0, loadback_s=t2 - t1,
+                       warm=warm)
+
+    # -- bases ----------------------------------------------------------------------------
+    def basis(self) -> tuple[np.ndarray, np.ndarray]:
+        """The current basis as (column, row) arrays of HiGHS basis status codes (int8)."""
+        b = self.h.getBasis()
+        return (np.fromiter(map(int, b.col_status), dtype=np.int8, count=self.n),
+                np.fromiter(map(int, b.row_status), dtype=np.int8, count=self.m))
+
+    def set_basis(self, col: np.ndarray, row: np.ndarray) -> bool:
+        """Start the next solve from this basis (status codes as from `basis`); False if HiGHS
+        refuses it (the solve then starts cold)."""
+        codes = [highspy.HighsBasisStatus(i) for i in range(5)]
+        b = highspy.HighsBasis()
+        b.col_status = [codes[i] for i in np.asarray(col, dtype=np.int64).tolist()]
+        b.row_status = [codes[i] for i in np.asarray(row, dtype=np.int64).tolist()]
+        ok = self.h.setBasis(b) == highspy.HighsStatus.kOk
+        self.warm = self.warm or ok
+        return ok
 
     def _check_pdlp(self) -> str:
         """PDLP's answer is a first-order approximation (its "optimal" may violate rows by

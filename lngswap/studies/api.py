@@ -1,151 +1,43 @@
-"""The Python API: load a case, build, solve, extract, in three separable steps.
+"""The Python API: load a case, solve it, read the results.
 
     >>> case = lngswap.load_case("models/hormuz-2026.yaml")
     >>> res = lngswap.solve(case)
     >>> res.markets.groupby("market").unserved_mmbtu.sum()
+
+`solve()` is the one path a run takes (the study layer: plan without events under
+`foresight: surprise`, the isolated reference of a swaps case, warm starts, the plan store).
+`build() -> solve_built() -> extract()` are the separable single-solve steps, for tests and
+benchmarks: `build()` hands a swaps case its isolated reference, but `solve_built()` solves
+once and cold, so a case with events solved that way has perfect foresight.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-
-import numpy as np
-import pandas as pd
-
-from lngswap.areas.extensions import apply_extensions, extract_extensions, swap_partners
 from lngswap.inputs.case import Case
 from lngswap.inputs.dataset import Dataset, load_dataset
-from lngswap.model.formulation import build_lp
-from lngswap.model.lp import LinearProgram, StandardForm
-from lngswap.results.extract import (
-    Results,
-    cost_breakdown,
-    inventory_table,
-    markets_table,
-    schedule_table,
-    storage_targets,
-)
-from lngswap.results.summary import summarise
-from lngswap.solve.diagnose import explain_failure
-from lngswap.solve.highs_backend import HighsSession, Outcome, Status, highs_options
-from lngswap.studies.foresight import first_event_day, fix_before
-from lngswap.tables.indices import ModelData, build_model_data
+from lngswap.results.extract import Results
+from lngswap.solve.highs_backend import Outcome
+from lngswap.studies import pipeline
+from lngswap.studies.pipeline import Built, extract, phase_timings, solve_built
+from lngswap.studies.study import Study
+from lngswap.units import USD_PER_MUSD
 
-
-@dataclass
-class Built:
-    """A built model: index tables, the LP in blocks and its standard form."""
-
-    md: ModelData
-    lp: LinearProgram
-    form: StandardForm
-    timings: dict
+__all__ = ["Built", "build", "extract", "objective_usd", "phase_timings", "solve",
+           "solve_built"]
 
 
 def build(case: Case, ds: Dataset | None = None) -> Built:
-    """Load data (if not given), build index tables and the LP."""
-    t0 = time.perf_counter()
+    """Load data (if not given), build index tables and the LP. A swaps case judged by its
+    isolated plan gets that reference solved first (through a `Study`)."""
     ds = ds or load_dataset(case.dataset)
-    t1 = time.perf_counter()
-    md = build_model_data(case, ds, swap_partners(case))
-    apply_extensions(md, ds)
-    t2 = time.perf_counter()
-    lp = build_lp(md)
-    form = lp.matrices()
-    t3 = time.perf_counter()
-    md.extras["dataset_hashes"] = ds.hashes
-    md.extras["dataset_folder"] = str(ds.folder)
-    return Built(md, lp, form, phase_timings(md, t0, t1, t2, t3))
-
-
-def phase_timings(md: ModelData, t0: float, t1: float, t2: float, t3: float) -> dict:
-    """Seconds of data load (t0-t1), index building (t1-t2) and LP build (t2-t3); the
-    isolated reference a swaps case solves while its LP is built is reported on its own."""
-    swaps = md.extras.get("swaps")
-    ref = float(swaps.timings.get("reference", 0.0)) if swaps is not None else 0.0
-    t = {"load": t1 - t0, "index": t2 - t1, "build": t3 - t2 - ref}
-    if ref:
-        t["isolated_reference"] = ref
-    return t
-
-
-def solve_built(b: Built) -> tuple[Outcome, HighsSession]:
-    """Hand the LP to HiGHS and solve; raise SolveError in domain words if not optimal."""
-    if b.md.case.solver.backend == "pyomo":
-        from lngswap.model.pyomo_model import solve_with_pyomo
-
-        out = solve_with_pyomo(b.lp, b.form, b.md.case.solver)
-        session = None
-    else:
-        session = HighsSession(b.form, highs_options(b.md.case.solver))
-        out = session.solve()
-    if out.status != Status.OPTIMAL:
-        explain_failure(b, out, session)
-    return out, session
-
-
-def extract(b: Built, out: Outcome) -> Results:
-    """Turn the solution into labelled tables and a summary."""
-    t0 = time.perf_counter()
-    md, lp = b.md, b.lp
-    x = out.x[lp.column("ship")]
-    sch = schedule_table(md, x)
-    inv = inventory_table(md, lp, out)
-    mkt = markets_table(md, lp, out, inv)
-    res = Results(schedule=sch, inventory=inv, markets=mkt, summary={})
-    res.summary = summarise(b, out, res, cost_breakdown(md, lp, out), storage_targets(md, lp, out))
-    extract_extensions(b, out, res)
-    res.summary["timings_s"]["extract"] = round(time.perf_counter() - t0, 4)
-    return res
+    return pipeline.build(case, ds, Study(ds).swap_inputs(case))
 
 
 def solve(case: Case, ds: Dataset | None = None) -> Results:
-    """Build, solve and extract a case in one call (twice under `foresight: surprise`)."""
-    t0 = time.perf_counter()
+    """Solve a case as `lngswap run` does and extract its results (see `Study.run`)."""
     ds = ds or load_dataset(case.dataset)
-    b = build(case, ds)
-    plan_s = 0.0
-    t_start = first_event_day(case, b.md.cal)
-    fixed: dict = {}
-    if case.foresight == "surprise" and t_start is not None and t_start > 0:
-        plan = build(case.model_copy(update={"events": []}), ds)
-        plan_out, _ = solve_built(plan)
-        fixed = fix_before(b, plan, plan_out, t_start)
-        b.form = b.lp.matrices()
-        plan_s = plan_out.handover_s + plan_out.highs_s + sum(plan.timings.values())
-    out, _ = solve_built(b)
-    res = extract(b, out)
-    if plan_s:
-        _plan_values_before(res, plan, plan_out, t_start)
-    t = res.summary["timings_s"]
-    t.update({k: round(v, 4) for k, v in b.timings.items()})
-    t["handover"] = round(out.handover_s, 4)
-    t["highs"] = round(out.highs_s, 4)
-    t["loadback"] = round(out.loadback_s, 4)
-    t["solve"] = round(out.handover_s + max(out.run_wall_s, out.highs_s) + out.loadback_s, 4)
-    if plan_s:
-        t["plan_without_events"] = round(plan_s, 4)
-    t["total"] = round(time.perf_counter() - t0, 4)
-    res.summary["foresight"] = {"mode": case.foresight, "fixed_before_day": t_start if fixed
-                                else None, "fixed_variables": fixed}
-    return res
-
-
-def _plan_values_before(res: Results, plan: Built, plan_out: Outcome, t0: int) -> None:
-    """Before the disruption the market priced LNG as in the plan: take its marginal values
-    there (the surprise run has those days fixed, so its own duals say nothing)."""
-    inv = inventory_table(plan.md, plan.lp, plan_out)
-    before = markets_table(plan.md, plan.lp, plan_out, inv)
-    cut = str(plan.md.cal.date_of(np.array([t0]))[0])
-    mv = before.set_index(["market", "date"])["marginal_value_usd_per_mmbtu"]
-    mk = res.markets
-    early = (mk["date"] < cut).to_numpy()
-    keys = pd.MultiIndex.from_frame(mk.loc[early, ["market", "date"]])
-    mk.loc[early, "marginal_value_usd_per_mmbtu"] = mv.reindex(keys).to_numpy()
-    means = mk.groupby("market")["marginal_value_usd_per_mmbtu"].mean().round(3)
-    res.summary["mean_marginal_value_usd_per_mmbtu"] = {k: float(v) for k, v in means.items()}
+    return Study(ds).run(case)
 
 
 def objective_usd(out: Outcome) -> float:
-    return float(np.round(out.objective * 1e6, 2))
+    return float(round(out.objective * USD_PER_MUSD, 2))

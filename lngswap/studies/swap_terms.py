@@ -39,7 +39,11 @@ plan's decisions before the first event: the agreement is invoked by the disrupt
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import os
 import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,15 +52,14 @@ import pandas as pd
 from pydantic import ValidationError
 
 from lngswap import progress
-from lngswap.areas.extensions import apply_extensions, swap_partners
 from lngswap.areas.swaps import (
     Reference,
+    SwapInputs,
     SwapSetup,
     accounts_of,
     ledger_summary,
     mutual_parties,
-    reference_from,
-    solve_as_run,
+    needs_reference,
     surprise_day,
     swap_accounts,
     term_arrays,
@@ -66,15 +69,16 @@ from lngswap.inputs.case import Case, load_case
 from lngswap.inputs.dataset import Dataset, load_dataset
 from lngswap.inputs.files import load_yaml
 from lngswap.inputs.swaps_schema import TERM_KEYS, SwapAgreement
-from lngswap.model.formulation import build_lp
 from lngswap.paths import bundled_models_dir
 from lngswap.results.export import command_manifest
 from lngswap.results.writer import check_folder_target, write_folder
 from lngswap.solve.highs_backend import HighsSession, Outcome, Status, highs_options
-from lngswap.studies.api import Built, phase_timings
 from lngswap.studies.foresight import fix_before
-from lngswap.tables.indices import build_model_data
-from lngswap.tables.parties import core_accounts
+from lngswap.studies.pipeline import Built, build
+from lngswap.studies.study import Solved, Study
+from lngswap.studies.warm_start import carry_basis
+from lngswap.tables.parties import core_accounts, party_list
+from lngswap.units import USD_PER_MUSD
 
 VARIANT_KEYS = (*TERM_KEYS, "require_mutual_benefit")
 SHORT = {"max_outstanding_cargoes": "cap", "repay_within_days": "repay",
@@ -230,13 +234,14 @@ def variant_agreements(base: list[SwapAgreement], v: Variant, where: str = "vari
 # --- build once, re-solve in place ----------------------------------------------------------
 
 def build_for_terms(case: Case, variants: list[dict | Variant], ds: Dataset | None = None,
-                    reference: Reference | None = None) -> Built:
+                    reference: Reference | None = None, study: Study | None = None) -> Built:
     """Build the swaps model of a case with rows for every repayment window the variants use
     (and mutual-benefit rows if any variant asks for them), ready for `resolve_variants`.
 
-    Without `reference`, the isolated reference is solved while the LP is built."""
+    Without `reference`, the isolated reference is solved first (by `study`, or a new one)."""
     t0 = time.perf_counter()
     ds = ds or load_dataset(case.dataset)
+    study = study or Study(ds)
     if case.cooperation != "swaps":
         case = case.model_copy(update={"cooperation": "swaps"})
     if not case.swaps:
@@ -247,35 +252,31 @@ def build_for_terms(case: Case, variants: list[dict | Variant], ds: Dataset | No
     for v in vs:
         for ag in variant_agreements(list(case.swaps), v):
             windows.setdefault(ag.name, set()).add(ag.repay_within_days)
+    mutual = any(v.require_mutual_benefit for v in vs)
+    t_ref = time.perf_counter()
+    if reference is None and (needs_reference(case) or mutual):
+        reference = study.isolated_reference(case)
+    t_ref = time.perf_counter() - t_ref
+    inputs = SwapInputs(reference=reference, mutual_rows=mutual,
+                        windows={k: sorted(w) for k, w in windows.items()})
     t1 = time.perf_counter()
-    md = build_model_data(case, ds, swap_partners(case))
-    md.extras["swap_windows"] = {k: sorted(w) for k, w in windows.items()}
-    md.extras["swap_mutual_rows"] = any(v.require_mutual_benefit for v in vs)
-    if reference is not None:
-        md.extras["swap_reference"] = reference
-    apply_extensions(md, ds)
-    md.extras["lp_hooks"].append(split_hook)
-    t2 = time.perf_counter()
-    lp = build_lp(md)
-    built = Built(md, lp, None, {})
-    if surprise_day(case, md.cal):
-        fix_prefix_isolated(built, ds)
-    built.form = lp.matrices()
-    t3 = time.perf_counter()
-    md.extras["dataset_hashes"] = ds.hashes
-    md.extras["dataset_folder"] = str(ds.folder)
-    built.timings = phase_timings(md, t0, t1, t2, t3)
+    built = build(case, ds, inputs, hooks=[split_hook])
+    if surprise_day(case, built.md.cal):
+        fix_prefix_isolated(built, study)
+        built.form = built.lp.matrices()
+    built.timings["load"] += t1 - t0 - t_ref
     return built
 
 
-def fix_prefix_isolated(built: Built, ds: Dataset) -> None:
+def fix_prefix_isolated(built: Built, study: Study) -> None:
     """Under `foresight: surprise`, fix the decisions dated before the first event at the
     isolated plan without events: the agreement is invoked by the disruption, so every variant
     starts from the same plan and the isolated run stays feasible in each of them."""
     md, lp = built.md, built.lp
     t0 = surprise_day(md.case, md.cal)
     plan_case = md.case.model_copy(update={"events": [], "cooperation": "isolated"})
-    plan_b, plan_out = solve_as_run(plan_case, ds)
+    plan = study.solve(plan_case, "plan without events (isolated reference)")
+    plan_b, plan_out = plan.built, plan.out
     fix_before(built, plan_b, plan_out, t0)
     # cargoes the isolated plan does not have (only cooperation delivers them) stay unlifted
     ul = lp.vars["unlifted"]
@@ -316,14 +317,22 @@ def split_hook(lp, md, v) -> None:
         con.add(v[block], np.full(len(rows), A), cols, coefs)
     con.add(v["swap_split_level"], np.arange(A), np.zeros(A, dtype=np.int64), 1.0)
     con.add(v["swap_split_slack"], [A], [0], -1.0)
-    iso = s.reference.accounts.set_index("party")["total_cost_usd"] / 1e6
-    md.extras["swap_split_target"] = np.array(
-        [iso.get(p, 0.0) for p in mine] + [sum(iso.get(p, 0.0) for p in others)])
     obj = lp.con("swap_split_objective", pd.DataFrame({"row": [0]}))
     for blk in lp.vars.values():
         nz = np.flatnonzero(blk.cost)
         if len(nz):
             obj.add(blk, np.zeros(len(nz), dtype=np.int64), nz, blk.cost[nz])
+
+
+def split_targets(md, lp) -> np.ndarray:
+    """Right-hand sides of the split rows: each agreement party's isolated cost, then the
+    other parties' together (million USD), in the order of the `swap_split` rows."""
+    s: SwapSetup = md.extras["swaps"]
+    iso = s.reference.accounts.set_index("party")["total_cost_usd"] / USD_PER_MUSD
+    rows = lp.cons["swap_split"].index["party"].tolist()
+    mine = rows[:-1]
+    others = [p for p in party_list(md) if p not in mine]
+    return np.array([iso.get(p, 0.0) for p in mine] + [sum(iso.get(p, 0.0) for p in others)])
 
 
 def _split_fee_coefs(md, lp, agreements: list[SwapAgreement]) -> list[tuple]:
@@ -367,11 +376,12 @@ def apply_terms(session: HighsSession, built: Built, agreements: list[SwapAgreem
 
 
 def resolve_variants(built: Built, variants: list[dict | Variant],
-                     session: HighsSession | None = None, split: bool = False
-                     ) -> list[VariantRun]:
+                     session: HighsSession | None = None, split: bool = False,
+                     start: Solved | None = None) -> list[VariantRun]:
     """Re-solve a built swaps model for each variant in place, each from the previous basis,
     and time each one (model change + HiGHS). With `split`, a second phase picks, among the
-    cheapest plans, the one that moves each party's bill least (see `split_hook`)."""
+    cheapest plans, the one that moves each party's bill least (see `split_hook`). `start`
+    (e.g. the isolated run) gives the first variant of a new session a basis to begin from."""
     md = built.md
     s: SwapSetup | None = md.extras.get("swaps")
     if s is None:
@@ -379,6 +389,9 @@ def resolve_variants(built: Built, variants: list[dict | Variant],
                          "in force (cooperation: swaps)")
     warm = session is not None
     session = session or HighsSession(built.form, highs_options(md.case.solver))
+    if not warm and start is not None and start.out.basis is not None:
+        warm = session.set_basis(*carry_basis(start.built.lp, start.out.basis, built.lp,
+                                              built.form))
     runs = []
     for i, item in enumerate(variants):
         v = as_variant(item, key=f"variants.{i}")
@@ -431,7 +444,7 @@ def _split_phase(session: HighsSession, built: Built, agreements: list[SwapAgree
     z = out.objective - form.offset
     basis = session.h.getBasis()  # the next variant starts from this phase's optimum
     session.set_row_bounds(orow, [-np.inf], [z + SPLIT_TOL_MUSD + 1e-9 * abs(z)])
-    session.set_row_bounds(srows, -free, md.extras["swap_split_target"])
+    session.set_row_bounds(srows, -free, split_targets(md, lp))
     session.set_col_costs(np.arange(n), split_cost)
     # the optimal basis stays primal feasible under the new objective: primal simplex
     session.h.setOptionValue("simplex_strategy", 4)
@@ -475,29 +488,58 @@ def _party_figures(accounts: pd.DataFrame, parties: list[str], iso: pd.Series) -
     return row
 
 
-def evaluate_scenario(case: Case, variants: list[Variant], ds: Dataset | None = None
-                      ) -> list[dict]:
-    """Rows of the terms table for one scenario: isolated, pooled, then every variant."""
+def order_variants(variants: list[Variant]) -> list[int]:
+    """An order in which consecutive variants differ least (each re-solve then starts from a
+    nearby basis): nearest neighbour from the first, distance = steps between values of each
+    term in the sorted list of the values the variants use."""
+    keys = sorted({k for v in variants for k in v.terms})
+    ranks = np.zeros((len(variants), len(keys)))
+    for j, k in enumerate(keys):
+        vals = sorted({str(v.terms.get(k)) for v in variants},
+                      key=lambda x: (not _is_number(x), float(x) if _is_number(x) else 0.0, x))
+        pos = {x: i for i, x in enumerate(vals)}
+        ranks[:, j] = [pos[str(v.terms.get(k))] for v in variants]
+    order, left = [0], set(range(1, len(variants)))
+    while left:
+        here = ranks[order[-1]]
+        nxt = min(left, key=lambda i: (float(np.abs(ranks[i] - here).sum()), i))
+        order.append(nxt)
+        left.remove(nxt)
+    return order if variants else []
+
+
+def _is_number(x: str) -> bool:
+    try:
+        float(x)
+    except ValueError:
+        return False
+    return True
+
+
+def evaluate_scenario(case: Case, variants: list[Variant], ds: Dataset | None = None,
+                      study: Study | None = None, pooled_first: bool = False) -> list[dict]:
+    """Rows of the terms table for one scenario: isolated, pooled, then every variant (in the
+    order given; solved in the order where consecutive variants differ least). Scenarios
+    solved side by side alternate `pooled_first`, so that an isolated plan they share is
+    solved by one and read from the plan store by the other."""
     ds = ds or load_dataset(case.dataset)
+    study = study or Study(ds)
     if not case.swaps:
         raise InputError(f"{case.source_path or case.name}: key 'swaps': the case has no swap "
                          "agreement; add one (see models/hormuz-2026.yaml)")
-    t0 = time.perf_counter()  # pooled first: the isolated plan is then still at hand
-    progress.step(f"scenario {case.name}: pooled")
-    pool_b, pool_out = solve_as_run(case.model_copy(update={"cooperation": "pooled"}), ds)
-    pool_s = time.perf_counter() - t0
+    if not pooled_first:
+        study.isolated_reference(case)
     t0 = time.perf_counter()
-    progress.step(f"scenario {case.name}: isolated")
-    iso_b, iso_out = solve_as_run(case.model_copy(update={"cooperation": "isolated"}), ds)
-    ref = reference_from(iso_b.md, iso_b.lp, iso_out)
-    ref.seconds = time.perf_counter() - t0
-    progress.step(f"scenario {case.name}: build the swaps model")
-    built = build_for_terms(case, variants, ds, ref)
+    pool = study.solve(case.model_copy(update={"cooperation": "pooled"}), "pooled bound")
+    pool_b, pool_out = pool.built, pool.out
+    pool_s = time.perf_counter() - t0
+    ref = study.isolated_reference(case)
+    built = build_for_terms(case, variants, ds, ref, study=study)
     s: SwapSetup = built.md.extras["swaps"]
     parties = mutual_parties(s)
     iso_cost = ref.accounts.set_index("party")["total_cost_usd"]
     iso_sys = ref.objective_usd
-    pool_sys = float(pool_out.objective) * 1e6
+    pool_sys = float(pool_out.objective) * USD_PER_MUSD
     pooled_gain = iso_sys - pool_sys
     base = {"scenario": case.name}
     rows = [{**base, "variant": "isolated", **_party_figures(ref.accounts, parties, iso_cost),
@@ -509,13 +551,18 @@ def evaluate_scenario(case: Case, variants: list[Variant], ds: Dataset | None = 
              "system_cost_usd": pool_sys, "gain_usd": pooled_gain, "pooled_share": 1.0,
              "cargoes_swapped": np.nan, "peak_outstanding_cargoes": np.nan, "fees_usd": 0.0,
              "solve_s": pool_s, "warm": False}]
-    for run, v in zip(resolve_variants(built, variants, split=True), variants, strict=True):
+    order = order_variants(variants)
+    solved = resolve_variants(built, [variants[i] for i in order], split=True)
+    runs: list[VariantRun] = [None] * len(variants)  # type: ignore[list-item]
+    for i, run in zip(order, solved, strict=True):
+        runs[i] = run
+    for run, v in zip(runs, variants, strict=True):
         md, lp, out = built.md, built.lp, run.split or run.outcome
         acc = accounts_of(md, lp, out, run.agreements)
         led = ledger_summary(md, lp, out, run.agreements)
         fees = sum(r["fees_usd"] for r in led)
         # the optimum of the first phase; fees are transfers between the parties
-        sys_cost = float(run.outcome.objective) * 1e6 - fees
+        sys_cost = float(run.outcome.objective) * USD_PER_MUSD - fees
         terms = {k: getattr(run.agreements[0], k) for k in ("max_outstanding_cargoes",
                                                             "repay_within_days",
                                                             "fee_usd_per_mmbtu")}
@@ -619,13 +666,47 @@ def _write(out_dir: Path, table: pd.DataFrame, md_text: str, man: dict,
     return write_folder(out_dir, fill, man, overwrite=overwrite)
 
 
+def scenario_rows(cases: list[Case], variants: list[Variant], workers: int | None = None,
+                  on_scenario: Callable[[str], None] | None = None) -> list[dict]:
+    """The rows of every scenario, the scenarios spread over `workers` processes (default:
+    one per scenario, at most one per core), each keeping its own model warm."""
+    n = min(len(cases), workers or os.cpu_count() or 1)
+    say = on_scenario or (lambda _msg: None)
+    if n <= 1:
+        out = []
+        for c in cases:
+            out += evaluate_scenario(c, variants)
+            say(f"scenario {c.name}: {len(variants)} variants solved")
+        return out
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+    done: dict[int, list[dict]] = {}
+    try:
+        futures = {pool.submit(evaluate_scenario, c, variants, pooled_first=i % 2 == 1): i
+                   for i, c in enumerate(cases)}
+        for f in as_completed(futures):
+            i = futures[f]
+            done[i] = f.result()
+            say(f"scenario {cases[i].name}: {len(variants)} variants solved")
+    except BaseException:  # an error, Ctrl-C or SIGTERM: no worker goes on solving
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return [r for i in range(len(cases)) for r in done[i]]
+
+
 def evaluate_terms(case_path: str | Path, terms_path: str | Path,
                    scenario_paths: list[str | Path] | None = None,
                    out_dir: str | Path | None = None, *,
-                   overwrite: bool = False) -> pd.DataFrame:
+                   overwrite: bool = False, workers: int | None = None,
+                   on_scenario: Callable[[str], None] | None = None) -> pd.DataFrame:
     """Evaluate every variant of a terms file under the case and each scenario; write
     swap_terms.csv and swap_terms.md into `out_dir` (default runs/swap-terms) and return the
-    table."""
+    table. Scenarios run in parallel (`scenario_rows`); `on_scenario` (default: the progress
+    display) hears of each one done."""
     target = Path(out_dir) if out_dir else Path("runs") / "swap-terms"
     check_folder_target(target, overwrite=overwrite)
     terms = load_terms(terms_path)
@@ -640,12 +721,9 @@ def evaluate_terms(case_path: str | Path, terms_path: str | Path,
     for c in cases:  # check every scenario's agreements against the variants before solving
         for i, v in enumerate(terms.variants):
             variant_agreements(list(c.swaps), v, f"{terms.path}: variants.{i}")
-    rows: list[dict] = []
-    parties: list[str] = []
-    with progress.steps(len(cases) * (3 + len(terms.variants)), "solve"):
-        for c in cases:
-            rows += evaluate_scenario(c, terms.variants)
-            parties = sorted({*parties, *(p for ag in c.swaps for p in ag.parties)})
+    with progress.steps(len(cases), "scenario") as tick:
+        rows = scenario_rows(cases, terms.variants, workers, on_scenario or tick)
+    parties = sorted({p for c in cases for ag in c.swaps for p in ag.parties})
     table = mark_best(pd.DataFrame(rows), parties)
     table.attrs["parties"] = parties
     inputs = {"terms": Path(terms_path)}
