@@ -336,6 +336,8 @@ CATALOGUE: list[Entry] = [
 ]
 
 SKIP_BLANK = re.compile(r"[ \t]+$", re.MULTILINE)
+#: Progress lines (`[  elapsed] phase`) say what was done before the error, not what it is.
+PROGRESS = re.compile(r"^\[[ 0-9a-z]+\] .*\n?", re.MULTILINE)
 
 
 def run_entry(e: Entry, folder: Path) -> tuple[int, str]:
@@ -347,7 +349,7 @@ def run_entry(e: Entry, folder: Path) -> tuple[int, str]:
     if r.exception is not None and not isinstance(r.exception, SystemExit):
         text += f"\nTraceback: {type(r.exception).__name__}: {r.exception}"
     text = text.replace(str(folder.resolve()), "<dir>").replace(str(folder), "<dir>")
-    return r.exit_code, SKIP_BLANK.sub("", text).strip()
+    return r.exit_code, PROGRESS.sub("", SKIP_BLANK.sub("", text)).strip()
 
 
 def _cell_text(s: str) -> str:
