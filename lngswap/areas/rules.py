@@ -256,7 +256,15 @@ def _compile_caps(md, comp: Compiled, legs: Legs) -> None:
         comp.cap_terms = (np.concatenate(rows), np.concatenate(cols), np.concatenate(coefs))
 
 
-def prepare(md, ds) -> None:
+NAME = "rules"
+
+
+def references(case) -> tuple[str, ...]:
+    """Solves of other models this area needs as inputs: none."""
+    return ()
+
+
+def prepare(md, ds, inputs=None) -> None:
     """Load the case's rules, find the arcs each covers, and register the LP hook."""
     rules = load_rule_set(md.case, ds)
     comp = Compiled(rules=rules, files=resolve_files(md.case, ds.folder))

@@ -157,6 +157,17 @@ def standard_cargo_tbtu(md, ds) -> float:
     return ds.fleet_value("cargo_m3") * 0.45 * MMBTU_PER_T / MM
 
 
+NAME = "swaps"
+
+
+def references(case) -> tuple[str, ...]:
+    """Solves of other models this area needs as inputs: the isolated run of the same case
+    when an agreement is judged by it (`SwapInputs.reference`)."""
+    if case.cooperation == "swaps" and case.swaps and needs_reference(case):
+        return ("isolated",)
+    return ()
+
+
 def prepare(md, ds, inputs: SwapInputs | None = None) -> None:
     """Check the agreements and, under `cooperation: swaps`, add the ledger's LP hook.
 

@@ -33,6 +33,7 @@ class VarBlock:
     ub: np.ndarray
     cost: np.ndarray
     offset: int = -1
+    grids: dict = field(default_factory=dict, repr=False)  # lookups of `index`, by labels
 
     @property
     def size(self) -> int:
@@ -49,6 +50,7 @@ class ConBlock:
     hi: np.ndarray
     terms: list[tuple[VarBlock, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     offset: int = -1
+    grids: dict = field(default_factory=dict, repr=False)  # lookups of `index`, by labels
 
     @property
     def size(self) -> int:
@@ -64,11 +66,11 @@ class ConBlock:
         `np.flatnonzero`). Either may be None: then term k is row k (or column k) itself. A label
         with no row or column raises, unless `missing="drop"` (e.g. the day before the
         first): a wrong alignment never builds a valid, wrong LP."""
-        r = locate(self.index, rows) if rows is not None else None
+        r = locate(self.index, rows, self.grids) if rows is not None else None
         if isinstance(cols, np.ndarray):  # a selection of the variable's own rows
             c = cols.astype(np.int64)
         else:
-            c = locate(var.index, cols) if cols is not None else None
+            c = locate(var.index, cols, var.grids) if cols is not None else None
         n = len(r) if r is not None else len(c) if c is not None else self.size
         r = np.arange(n) if r is None else r
         c = np.arange(n) if c is None else c
@@ -242,11 +244,18 @@ def _labels_at(labels: Labels, k: int) -> dict:
 
 
 def _grid_of(index: pd.DataFrame, on: tuple[str, ...]):
-    """(uniques per label, shape) when `index` is the full product of its labels `on` in
-    row-major order (the last label fastest) with integer labels, else None."""
+    """(per label its first value or its sorted values, shape) when `index` is the full
+    product of its integer labels `on` in row-major order (the last label fastest), else
+    None."""
     arrays = [index[c].to_numpy() for c in on]
     if not len(index) or not all(a.dtype.kind in "iu" for a in arrays):
         return None
+    lo = [int(a.min()) for a in arrays]
+    shape = tuple(int(a.max()) - m + 1 for a, m in zip(arrays, lo, strict=True))
+    if int(np.prod(shape)) == len(index) and np.array_equal(
+            np.ravel_multi_index([a - m for a, m in zip(arrays, lo, strict=True)], shape),
+            np.arange(len(index))):
+        return lo, shape  # consecutive integer labels: positions by arithmetic
     uniq = [np.unique(a) for a in arrays]
     shape = tuple(len(u) for u in uniq)
     if int(np.prod(shape)) != len(index):
@@ -257,24 +266,36 @@ def _grid_of(index: pd.DataFrame, on: tuple[str, ...]):
     return uniq, shape
 
 
-def locate(index: pd.DataFrame, labels: Labels) -> np.ndarray:
+def locate(index: pd.DataFrame, labels: Labels, grids: dict | None = None) -> np.ndarray:
     """Row number in `index` of each set of labels (matched on the labels' column names);
     -1 where there is none. Index tables that are full products of integer labels are looked
-    up arithmetically; others by a hash join."""
+    up arithmetically; others by a hash join. `grids` keeps what was learnt about `index`
+    (a block's own cache: its index table does not change once declared)."""
     on = tuple(labels.columns if isinstance(labels, pd.DataFrame) else labels.keys())
     missing = [c for c in on if c not in index.columns]
     if missing:
         raise ValueError(f"labels {missing} are not in the index table ({list(index.columns)})")
-    grid = _grid_of(index, on) if list(on) == list(index.columns) else None
+    grid = None
+    if list(on) == list(index.columns):
+        if grids is None or on not in grids:
+            grid = _grid_of(index, on)
+            if grids is not None:
+                grids[on] = grid
+        else:
+            grid = grids[on]
     if grid is not None:
         uniq, shape = grid
         ok = np.ones(len(np.asarray(labels[on[0]])), dtype=bool)
         pos = []
-        for u, c in zip(uniq, on, strict=True):
+        for u, k, c in zip(uniq, shape, on, strict=True):
             a = np.asarray(labels[c])
-            p = np.searchsorted(u, a)
-            p_ok = p < len(u)
-            p_ok[p_ok] = u[p[p_ok]] == a[p_ok]
+            if isinstance(u, int):  # labels u .. u + k - 1
+                p = a.astype(np.int64) - u
+                p_ok = (p >= 0) & (p < k)
+            else:
+                p = np.searchsorted(u, a)
+                p_ok = p < len(u)
+                p_ok[p_ok] = u[p[p_ok]] == a[p_ok]
             ok &= p_ok
             pos.append(np.where(p_ok, p, 0))
         flat = np.ravel_multi_index(pos, shape) if len(ok) else np.zeros(0, np.int64)

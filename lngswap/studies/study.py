@@ -22,13 +22,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from lngswap.areas.swaps import (
-    Reference,
-    SwapInputs,
-    needs_reference,
-    reference_from,
-    surprise_day,
-)
+from lngswap.areas.extensions import references as area_references
+from lngswap.areas.swaps import Reference, SwapInputs, reference_from, surprise_day
 from lngswap.inputs.case import Case
 from lngswap.inputs.dataset import Dataset
 from lngswap.results.extract import Results, inventory_table, markets_table
@@ -124,7 +119,8 @@ class Study:
         by one, extra repayment windows, mutual-benefit rows."""
         if case.cooperation != "swaps" or not case.swaps:
             return None
-        ref = self.isolated_reference(case) if (needs_reference(case) or mutual_rows) else None
+        wanted = {r for refs in area_references(case).values() for r in refs}
+        ref = self.isolated_reference(case) if ("isolated" in wanted or mutual_rows) else None
         return SwapInputs(reference=ref, windows=dict(windows or {}), mutual_rows=mutual_rows)
 
     # -- solving ----------------------------------------------------------------------------
