@@ -1,0 +1,378 @@
+"""Scenario sweeps (`lngswap sweep`): a sweep file expanded into cases, solved on Dask.
+
+The client expands the sweep file (see `sweep_schema`) into scenarios, resolves each into a
+validated case and keys it by a hash of that case and the dataset's hashes; the workers
+(a `LocalCluster` of one single-threaded process per core, or an existing cluster given by
+its scheduler address: the same code path) solve them (see `sweep_worker`); the client writes
+each result as it arrives, one small JSON file per scenario, atomically, so a killed sweep
+loses only the scenarios in flight and `--resume` skips those already written. At the end
+the table, cube and summary are assembled from those files (see `sweep_results`).
+
+Scenarios that share an anchor (the same case without events) are sent to the same worker,
+which keeps the anchor's model between them; placement never changes a result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from lngswap.errors import InputError
+from lngswap.inputs.case import Case, load_case, load_raw
+from lngswap.inputs.dataset import Dataset, load_dataset
+from lngswap.paths import bundled_models_dir
+from lngswap.results.writer import write_file
+from lngswap.studies.sweep_schema import SweepFile, draws, load_sweep
+from lngswap.studies.sweep_worker import Task, run_task
+
+SCENARIOS = "scenarios"
+FAILED = "failed"
+MANIFEST = "manifest.json"
+KIND = "lngswap-sweep"
+
+
+@dataclass
+class Scenario:
+    """One point of the sweep: its parameters, overrides, resolved case and key."""
+
+    scenario: str
+    variant: str | None
+    params: dict[str, Any]
+    sets: list[str]
+    group: dict[str, Any]
+    case: Case | None = None
+    key: str = ""
+    anchor: str = ""
+    dataset: str = ""
+    error: str = ""
+
+
+@dataclass
+class SweepRun:
+    """What a sweep did: scenarios, records by key, counts."""
+
+    sweep: SweepFile
+    out: Path
+    scenarios: list[Scenario]
+    records: dict[str, dict] = field(default_factory=dict)
+    skipped: int = 0
+    workers: int = 0
+    dashboard: str | None = None
+
+
+class Reporter:
+    """Progress hooks (the CLI shows a progress bar); this base reports nothing."""
+
+    def started(self, total: int, skipped: int, workers: int, dashboard: str | None) -> None:
+        """The sweep is about to submit `total` scenarios (`skipped` already done)."""
+
+    def finished_one(self, rec: dict) -> None:
+        """One scenario's record arrived (status ok or failed)."""
+
+    def closing(self) -> None:
+        """Every scenario is in; tables follow."""
+
+
+# --- expansion ----------------------------------------------------------------------------
+
+def set_item(path: str, value: Any) -> str:
+    """A `--set` override for one value (dates ISO, the rest as JSON, which YAML reads)."""
+    if isinstance(value, date):
+        return f"{path}={value.isoformat()}"
+    return f"{path}={json.dumps(value)}"
+
+
+def base_case_path(sweep: SweepFile) -> Path:
+    """The base case: a path relative to the sweep file, else a bundled case by name."""
+    ref = Path(sweep.case)
+    here = Path(sweep.source_path).parent
+    for p in (ref if ref.is_absolute() else here / ref,
+              bundled_models_dir() / ref.name, bundled_models_dir() / f"{ref.name}.yaml"):
+        if p.is_file():
+            return p
+    raise InputError(f"{sweep.source_path}: key 'case': {sweep.case} not found (relative to "
+                     f"the sweep file, or a bundled case: "
+                     f"{', '.join(sorted(p.stem for p in bundled_models_dir().glob('*.yaml')))})")
+
+
+def check_paths(sweep: SweepFile, raw: dict) -> None:
+    """Every swept path must lead somewhere in the base case (list items must exist)."""
+    problems = []
+    where = [("grid", k) for k in sweep.grid] + [("sample", k) for k in sweep.sample]
+    where += [(f"variants.{i}", k) for i, v in enumerate(sweep.variants) for k in v
+              if k != "name"]
+    for section, path in where:
+        node: Any = raw
+        for part in path.split(".")[:-1]:
+            if isinstance(node, list):
+                if not part.isdigit() or int(part) >= len(node):
+                    problems.append(f"{sweep.source_path}: key '{section}.{path}': the base case "
+                                    f"has {len(node)} item(s) at '{part}', expected an index "
+                                    f"below {len(node)}")
+                    break
+                node = node[int(part)]
+            elif isinstance(node, dict):
+                node = node.get(part, {})
+            else:
+                problems.append(f"{sweep.source_path}: key '{section}.{path}': '{part}' is not "
+                                "a mapping or list in the base case")
+                break
+    if problems:
+        raise InputError(problems)
+
+
+def expand(sweep: SweepFile) -> list[Scenario]:
+    """Grid point x variant x sample, in that order (the last fastest)."""
+    keys = list(sweep.grid)
+    drawn = draws(sweep)
+    variants = sweep.variants or [None]
+    out = []
+    n = 0
+    for combo in itertools.product(*(sweep.grid[k] for k in keys)):
+        point = dict(zip(keys, combo, strict=True))
+        for var in variants:
+            vsets = [set_item(k, v) for k, v in (var or {}).items() if k != "name"]
+            name = var["name"] if var else None
+            for i in range(sweep.samples):
+                sampled = {k: drawn[k][i] for k in sweep.sample}
+                sets = [set_item(k, v) for k, v in point.items()] + vsets
+                sets += [set_item(k, v) for k, v in sampled.items()]
+                group = ({"variant": name} if name else {}) | point
+                out.append(Scenario(f"s{n:04d}", name, point | sampled, sets, group))
+                n += 1
+    return out
+
+
+def case_key(case: Case, ds_hashes: dict) -> str:
+    """Hash of a resolved case (where it was read from aside) and its dataset's hashes."""
+    doc = {"case": case.model_dump(mode="json", exclude={"source_path"}), "dataset": ds_hashes}
+    blob = json.dumps(doc, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:20]
+
+
+def resolve(sweep: SweepFile, scenarios: list[Scenario]) -> dict[str, Dataset]:
+    """Load and validate each scenario's case (single-threaded HiGHS) and key it; a case
+    that does not validate marks its scenario failed. Returns the datasets by hash."""
+    base = base_case_path(sweep)
+    check_paths(sweep, load_raw(base))
+    datasets: dict[str, Dataset] = {}
+    by_folder: dict[str, str] = {}
+    for sc in scenarios:
+        try:
+            case = load_case(base, sc.sets)
+        except InputError as e:
+            sc.error = f"overrides {', '.join(sc.sets)}: {e}"
+            sc.key = hashlib.sha256(("\n".join(sc.sets) + str(base)).encode()).hexdigest()[:20]
+            continue
+        sc.case = case.model_copy(update={"solver": case.solver.model_copy(
+            update={"threads": 1})})
+        if case.dataset not in by_folder:
+            ds = load_dataset(case.dataset)
+            h = hashlib.sha256(json.dumps(ds.hashes, sort_keys=True).encode()).hexdigest()[:20]
+            by_folder[case.dataset] = h
+            datasets.setdefault(h, ds)
+        sc.dataset = by_folder[case.dataset]
+        dsh = datasets[sc.dataset].hashes
+        sc.key = case_key(sc.case, dsh)
+        sc.anchor = case_key(sc.case.model_copy(update={"events": []}), dsh)
+    if scenarios and all(sc.case is None for sc in scenarios):
+        raise InputError([f"{sweep.source_path}: no scenario gives a valid case; the first: "
+                          f"{scenarios[0].error}"])
+    return datasets
+
+
+# --- the output folder ----------------------------------------------------------------------
+
+def prepare_folder(out: Path, resume: bool) -> None:
+    """A new or empty folder, or (with --resume) an earlier sweep's folder; else refused."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: a file is already there; choose a folder name")
+    if out.is_dir() and any(out.iterdir()):
+        ours = _is_sweep_folder(out)
+        if not ours:
+            raise InputError(f"--out {out}: holds files that are not an lngswap sweep; choose "
+                             "a new folder")
+        if not resume:
+            raise InputError(f"--out {out}: holds an earlier sweep; give --resume to finish it "
+                             "(finished scenarios are kept), or choose a new folder")
+    try:
+        (out / SCENARIOS).mkdir(parents=True, exist_ok=True)
+        (out / FAILED).mkdir(exist_ok=True)
+    except OSError as e:
+        raise InputError(f"--out {out}: cannot create the folder ({e.strerror})") from None
+    for d in (out, out / SCENARIOS, out / FAILED):  # temporary files of a killed writer
+        for p in d.glob(".*lngswap-tmp-*"):
+            p.unlink(missing_ok=True)
+
+
+def _is_sweep_folder(out: Path) -> bool:
+    try:
+        doc = json.loads((out / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and doc.get("kind") == KIND
+
+
+def write_json(path: Path, doc: dict) -> None:
+    """One JSON file, whole or not at all (temporary file, then rename)."""
+    text = json.dumps(doc, indent=1, sort_keys=True, default=str) + "\n"
+    write_file(path, lambda p: p.write_text(text, encoding="utf-8"), overwrite=True)
+
+
+def finished(out: Path, key: str) -> dict | None:
+    """The stored record of a finished scenario, or None."""
+    try:
+        doc = json.loads((out / SCENARIOS / f"{key}.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) and doc.get("status") == "ok" else None
+
+
+def store(out: Path, sc: Scenario, rec: dict) -> None:
+    """Write a scenario's record where it belongs (ok: scenarios/, failed: failed/)."""
+    doc = dict(rec, scenario=sc.scenario, key=sc.key, variant=sc.variant,
+               params={k: (v.isoformat() if isinstance(v, date) else v)
+                       for k, v in sc.params.items()})
+    if rec["status"] == "ok":
+        write_json(out / SCENARIOS / f"{sc.key}.json", doc)
+        (out / FAILED / f"{sc.key}.json").unlink(missing_ok=True)
+    else:
+        write_json(out / FAILED / f"{sc.key}.json", doc)
+
+
+# --- running ----------------------------------------------------------------------------------
+
+def connect(scheduler: str | None, workers: int | None):
+    """A Dask client: on an existing scheduler, or on a LocalCluster of single-threaded
+    worker processes (one per core unless `workers` says otherwise)."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="20s"), None
+        except (OSError, TimeoutError, ValueError) as e:
+            raise InputError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there "
+                             f"({e}); expected an address like tcp://host:8786") from None
+    n = workers or os.cpu_count() or 1
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                           host="127.0.0.1", dashboard_address=":0",
+                           silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def placement(scenarios: list[Scenario], workers: list[str]) -> dict[str, str]:
+    """Worker per scenario key: scenarios sorted by anchor, cut into one run per worker, so a
+    worker builds few anchors. Only a preference: any worker may take any scenario."""
+    todo = sorted(scenarios, key=lambda s: (s.anchor, s.scenario))
+    if not workers:
+        return {}
+    per = -(-len(todo) // len(workers))
+    return {s.key: workers[i // per] for i, s in enumerate(todo)}
+
+
+def run_sweep(path: str | Path, out: Path | None = None, scheduler: str | None = None,
+              workers: int | None = None, resume: bool = False,
+              reporter: Reporter | None = None) -> SweepRun:
+    """Run (or resume) a sweep; returns what was done. Bad input raises InputError before
+    anything is written."""
+    from lngswap.studies.sweep_results import write_outputs
+
+    rep = reporter or Reporter()
+    sweep = load_sweep(path)
+    if workers is not None and workers < 1:
+        raise InputError(f"--workers {workers}: expected at least 1")
+    scenarios = expand(sweep)
+    datasets = resolve(sweep, scenarios)
+    out = Path(out) if out else Path("runs") / f"sweep-{Path(path).stem}"
+    prepare_folder(out, resume)
+    run = SweepRun(sweep, out, scenarios)
+    _write_manifest(run, "running", scheduler)
+    todo = []
+    for sc in scenarios:
+        done = finished(out, sc.key) if resume else None
+        if done is not None:
+            run.records[sc.key] = done
+            run.skipped += 1
+        elif sc.case is None:
+            rec = {"status": "failed", "error": sc.error, "scenario": sc.scenario, "key": sc.key}
+            store(out, sc, rec)
+            run.records[sc.key] = rec
+        else:
+            todo.append(sc)
+    if todo:
+        _solve_all(run, todo, datasets, scheduler, workers, rep)
+    else:
+        rep.started(0, run.skipped, 0, None)
+    rep.closing()
+    write_outputs(run)
+    _write_manifest(run, "finished", scheduler)
+    return run
+
+
+def _solve_all(run: SweepRun, todo: list[Scenario], datasets: dict[str, Dataset],
+               scheduler: str | None, workers: int | None, rep: Reporter) -> None:
+    from distributed import as_completed
+
+    client, cluster = connect(scheduler, workers)
+    try:
+        names = sorted(client.scheduler_info(n_workers=-1)["workers"])
+        if not names:
+            client.wait_for_workers(1, timeout=60)
+            names = sorted(client.scheduler_info(n_workers=-1)["workers"])
+        run.workers = len(names)
+        try:
+            run.dashboard = client.dashboard_link
+        except (KeyError, AttributeError, ValueError):
+            run.dashboard = None
+        shared = {h: client.scatter(ds, broadcast=True, hash=False) for h, ds in datasets.items()}
+        where = placement(todo, names)
+        by_key = {sc.key: sc for sc in todo}
+        rep.started(len(todo), run.skipped, len(names), run.dashboard)
+        futures = [client.submit(run_task, Task(sc.scenario, sc.key, sc.anchor, sc.case),
+                                 shared[sc.dataset], key=f"lngswap-scenario-{sc.key}",
+                                 workers=[where[sc.key]], allow_other_workers=True, pure=False)
+                   for sc in sorted(todo, key=lambda s: (s.anchor, s.scenario))]
+        for fut in as_completed(futures):
+            sc = by_key[fut.key.removeprefix("lngswap-scenario-")]
+            try:
+                rec = fut.result()
+            except Exception as e:  # noqa: BLE001 - a lost worker or task: recorded, go on
+                rec = {"status": "failed", "error": f"{type(e).__name__}: {e}"}
+            store(run.out, sc, rec)
+            run.records[sc.key] = rec
+            rep.finished_one(rec)
+            fut.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _write_manifest(run: SweepRun, status: str, scheduler: str | None) -> None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        lngswap_version = version("lngswap")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        lngswap_version = "unknown"
+    ok = sum(r.get("status") == "ok" for r in run.records.values())
+    doc = {"kind": KIND, "written_by": "lngswap", "status": status,
+           "sweep_file": run.sweep.source_path,
+           "sweep_sha256": hashlib.sha256(Path(run.sweep.source_path).read_bytes()).hexdigest(),
+           "scenarios": len(run.scenarios), "done": ok,
+           "failed": sum(r.get("status") == "failed" for r in run.records.values()),
+           "skipped_finished": run.skipped, "scheduler": scheduler or "local",
+           "workers": run.workers, "versions": {"lngswap": lngswap_version},
+           "outputs": {n: "" for n in ("table.parquet", "table.csv", "cube.nc", "summary.json",
+                                       "index.json", SCENARIOS, FAILED)}}
+    write_json(run.out / MANIFEST, doc)
