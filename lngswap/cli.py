@@ -239,7 +239,7 @@ def sweep(file: Annotated[Path, typer.Argument(help="Sweep file (YAML).")],
     run = run_sweep(file, out_dir, scheduler, None if scheduler else workers, resume,
                     RichReporter(err))
     print_summary(summary(run, table(run)), out)
-    ok = sum(r.get("status") == "ok" for r in run.records.values())
+    ok = run.done()
     out.print(f"{ok} of {len(run.scenarios)} scenarios done ({run.skipped} skipped as "
               f"already finished), {len(run.scenarios) - ok} failed; wrote {run.out}")
 

@@ -27,14 +27,18 @@ from lngswap.errors import InputError
 from lngswap.inputs.case import Case, load_case, load_raw
 from lngswap.inputs.dataset import Dataset, load_dataset
 from lngswap.paths import bundled_models_dir
-from lngswap.results.writer import write_file
 from lngswap.studies.sweep_schema import SweepFile, draws, load_sweep
+from lngswap.studies.sweep_store import (
+    FAILED,
+    KIND,
+    MANIFEST,
+    SCENARIOS,
+    finished,
+    prepare_folder,
+    store,
+    write_json,
+)
 from lngswap.studies.sweep_worker import Task, run_task
-
-SCENARIOS = "scenarios"
-FAILED = "failed"
-MANIFEST = "manifest.json"
-KIND = "lngswap-sweep"
 
 
 @dataclass
@@ -64,6 +68,10 @@ class SweepRun:
     skipped: int = 0
     workers: int = 0
     dashboard: str | None = None
+
+    def done(self) -> int:
+        """Scenarios finished (ok), counting a case met twice for each scenario."""
+        return sum(self.records.get(s.key, {}).get("status") == "ok" for s in self.scenarios)
 
 
 class Reporter:
@@ -181,69 +189,14 @@ def resolve(sweep: SweepFile, scenarios: list[Scenario]) -> dict[str, Dataset]:
         dsh = datasets[sc.dataset].hashes
         sc.key = case_key(sc.case, dsh)
         sc.anchor = case_key(sc.case.model_copy(update={"events": []}), dsh)
-    if scenarios and all(sc.case is None for sc in scenarios):
-        raise InputError([f"{sweep.source_path}: no scenario gives a valid case; the first: "
-                          f"{scenarios[0].error}"])
+    groups: dict[str, list[Scenario]] = {}
+    for sc in scenarios:
+        groups.setdefault(json.dumps(sc.group, default=str), []).append(sc)
+    dead = [(g, scs[0].error) for g, scs in groups.items() if all(s.case is None for s in scs)]
+    if dead:  # a grid value or variant no draw can rescue: the sweep file is wrong
+        raise InputError([f"{sweep.source_path}: every scenario of {g} fails: {e}"
+                          for g, e in dead])
     return datasets
-
-
-# --- the output folder ----------------------------------------------------------------------
-
-def prepare_folder(out: Path, resume: bool) -> None:
-    """A new or empty folder, or (with --resume) an earlier sweep's folder; else refused."""
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}: a file is already there; choose a folder name")
-    if out.is_dir() and any(out.iterdir()):
-        ours = _is_sweep_folder(out)
-        if not ours:
-            raise InputError(f"--out {out}: holds files that are not an lngswap sweep; choose "
-                             "a new folder")
-        if not resume:
-            raise InputError(f"--out {out}: holds an earlier sweep; give --resume to finish it "
-                             "(finished scenarios are kept), or choose a new folder")
-    try:
-        (out / SCENARIOS).mkdir(parents=True, exist_ok=True)
-        (out / FAILED).mkdir(exist_ok=True)
-    except OSError as e:
-        raise InputError(f"--out {out}: cannot create the folder ({e.strerror})") from None
-    for d in (out, out / SCENARIOS, out / FAILED):  # temporary files of a killed writer
-        for p in d.glob(".*lngswap-tmp-*"):
-            p.unlink(missing_ok=True)
-
-
-def _is_sweep_folder(out: Path) -> bool:
-    try:
-        doc = json.loads((out / MANIFEST).read_text())
-    except (OSError, ValueError):
-        return False
-    return isinstance(doc, dict) and doc.get("kind") == KIND
-
-
-def write_json(path: Path, doc: dict) -> None:
-    """One JSON file, whole or not at all (temporary file, then rename)."""
-    text = json.dumps(doc, indent=1, sort_keys=True, default=str) + "\n"
-    write_file(path, lambda p: p.write_text(text, encoding="utf-8"), overwrite=True)
-
-
-def finished(out: Path, key: str) -> dict | None:
-    """The stored record of a finished scenario, or None."""
-    try:
-        doc = json.loads((out / SCENARIOS / f"{key}.json").read_text())
-    except (OSError, ValueError):
-        return None
-    return doc if isinstance(doc, dict) and doc.get("status") == "ok" else None
-
-
-def store(out: Path, sc: Scenario, rec: dict) -> None:
-    """Write a scenario's record where it belongs (ok: scenarios/, failed: failed/)."""
-    doc = dict(rec, scenario=sc.scenario, key=sc.key, variant=sc.variant,
-               params={k: (v.isoformat() if isinstance(v, date) else v)
-                       for k, v in sc.params.items()})
-    if rec["status"] == "ok":
-        write_json(out / SCENARIOS / f"{sc.key}.json", doc)
-        (out / FAILED / f"{sc.key}.json").unlink(missing_ok=True)
-    else:
-        write_json(out / FAILED / f"{sc.key}.json", doc)
 
 
 # --- running ----------------------------------------------------------------------------------
@@ -297,18 +250,21 @@ def run_sweep(path: str | Path, out: Path | None = None, scheduler: str | None =
     prepare_folder(out, resume)
     run = SweepRun(sweep, out, scenarios)
     _write_manifest(run, "running", scheduler)
-    todo = []
+    have = finished(out) if resume else {}
+    todo: dict[str, list[Scenario]] = {}
     for sc in scenarios:
-        done = finished(out, sc.key) if resume else None
-        if done is not None:
-            run.records[sc.key] = done
+        if sc.key in have:
+            names, rec = have[sc.key]
+            if f"{sc.scenario}.json" not in names:  # the same case under another scenario
+                store(out, sc, rec)
+            run.records[sc.key] = rec
             run.skipped += 1
         elif sc.case is None:
             rec = {"status": "failed", "error": sc.error, "scenario": sc.scenario, "key": sc.key}
             store(out, sc, rec)
             run.records[sc.key] = rec
         else:
-            todo.append(sc)
+            todo.setdefault(sc.key, []).append(sc)
     if todo:
         _solve_all(run, todo, datasets, scheduler, workers, rep)
     else:
@@ -319,7 +275,7 @@ def run_sweep(path: str | Path, out: Path | None = None, scheduler: str | None =
     return run
 
 
-def _solve_all(run: SweepRun, todo: list[Scenario], datasets: dict[str, Dataset],
+def _solve_all(run: SweepRun, todo: dict[str, list[Scenario]], datasets: dict[str, Dataset],
                scheduler: str | None, workers: int | None, rep: Reporter) -> None:
     from distributed import as_completed
 
@@ -335,21 +291,22 @@ def _solve_all(run: SweepRun, todo: list[Scenario], datasets: dict[str, Dataset]
         except (KeyError, AttributeError, ValueError):
             run.dashboard = None
         shared = {h: client.scatter(ds, broadcast=True, hash=False) for h, ds in datasets.items()}
-        where = placement(todo, names)
-        by_key = {sc.key: sc for sc in todo}
-        rep.started(len(todo), run.skipped, len(names), run.dashboard)
+        first = [scs[0] for scs in todo.values()]  # a case met twice is solved once
+        where = placement(first, names)
+        rep.started(len(first), run.skipped, len(names), run.dashboard)
         futures = [client.submit(run_task, Task(sc.scenario, sc.key, sc.anchor, sc.case),
                                  shared[sc.dataset], key=f"lngswap-scenario-{sc.key}",
                                  workers=[where[sc.key]], allow_other_workers=True, pure=False)
-                   for sc in sorted(todo, key=lambda s: (s.anchor, s.scenario))]
+                   for sc in sorted(first, key=lambda s: (s.anchor, s.scenario))]
         for fut in as_completed(futures):
-            sc = by_key[fut.key.removeprefix("lngswap-scenario-")]
+            key = fut.key.removeprefix("lngswap-scenario-")
             try:
                 rec = fut.result()
             except Exception as e:  # noqa: BLE001 - a lost worker or task: recorded, go on
                 rec = {"status": "failed", "error": f"{type(e).__name__}: {e}"}
-            store(run.out, sc, rec)
-            run.records[sc.key] = rec
+            for sc in todo[key]:
+                store(run.out, sc, rec)
+            run.records[key] = rec
             rep.finished_one(rec)
             fut.release()
     finally:
@@ -365,12 +322,13 @@ def _write_manifest(run: SweepRun, status: str, scheduler: str | None) -> None:
         lngswap_version = version("lngswap")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
         lngswap_version = "unknown"
-    ok = sum(r.get("status") == "ok" for r in run.records.values())
+    ok = run.done()
     doc = {"kind": KIND, "written_by": "lngswap", "status": status,
            "sweep_file": run.sweep.source_path,
            "sweep_sha256": hashlib.sha256(Path(run.sweep.source_path).read_bytes()).hexdigest(),
            "scenarios": len(run.scenarios), "done": ok,
-           "failed": sum(r.get("status") == "failed" for r in run.records.values()),
+           "failed": sum(run.records.get(s.key, {}).get("status") == "failed"
+                         for s in run.scenarios),
            "skipped_finished": run.skipped, "scheduler": scheduler or "local",
            "workers": run.workers, "versions": {"lngswap": lngswap_version},
            "outputs": {n: "" for n in ("table.parquet", "table.csv", "cube.nc", "summary.json",

@@ -20,6 +20,7 @@ import pandas as pd
 import xarray as xr
 
 from lngswap.results.writer import write_file
+from lngswap.studies.sweep_store import FAILED, SCENARIOS, write_json
 
 if TYPE_CHECKING:
     from lngswap.studies.sweep import SweepRun
@@ -153,23 +154,21 @@ def _plain(v):
 
 
 def index(run: SweepRun) -> dict:
-    """Scenario -> key, file and status."""
-    from lngswap.studies.sweep import FAILED, SCENARIOS
-
-    out = {}
+    """Key (hash of the resolved case and dataset) -> status, scenarios and their files."""
+    out: dict[str, dict] = {}
     for s in run.scenarios:
         st = run.records.get(s.key, {}).get("status", "pending")
         folder = SCENARIOS if st == "ok" else FAILED
-        out[s.scenario] = {"key": s.key, "status": st, "file": f"{folder}/{s.key}.json",
-                           "anchor": s.anchor}
+        e = out.setdefault(s.key, {"status": st, "anchor": s.anchor, "scenarios": [],
+                                   "files": []})
+        e["scenarios"].append(s.scenario)
+        e["files"].append(f"{folder}/{s.scenario}.json")
     return {"keyed_by": "sha256 of the resolved case and the dataset's file hashes",
-            "scenarios": out}
+            "keys": out}
 
 
 def write_outputs(run: SweepRun) -> pd.DataFrame:
     """Write table, cube, summary and index into the sweep folder (each file atomically)."""
-    from lngswap.studies.sweep import write_json
-
     tab = table(run)
     out = run.out
     write_file(out / "table.parquet", lambda p: tab.to_parquet(p, index=False), overwrite=True)
