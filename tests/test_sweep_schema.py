@@ -133,3 +133,29 @@ def test_cvar_and_quantiles_by_hand():
     assert s["worst"] == 10.0
     assert s["p90"] == pytest.approx(9.1)
     assert s["cvar90"] == pytest.approx(10.0)
+
+
+def test_after_draws_days_from_another_draw_and_levels_set_paths_together(tmp_path):
+    doc = {"case": "base.yaml", "samples": 40, "seed": 3,
+           "set": {"horizon.end": date(2026, 6, 30)},
+           "grid": {"ras_laffan": {"damaged": {"events.1.factor": 0.0},
+                                   "intact": {"events.1.factor": 1.0}}},
+           "sample": {"events.0.end": {"distribution": "uniform", "low": 14, "high": 140,
+                                       "after": "events.0.start"},
+                      "events.0.start": {"distribution": "uniform", "low": date(2026, 1, 1),
+                                         "high": date(2026, 3, 31)},
+                      "events.1.end": {"distribution": "discrete", "values": [14],
+                                       "after": "events.0.end"}}}
+    sweep = load_sweep(write(tmp_path, doc))
+    d = draws(sweep)
+    for s, e, e1 in zip(d["events.0.start"], d["events.0.end"], d["events.1.end"], strict=True):
+        assert 14 <= (e - s).days <= 140
+        assert (e1 - e).days == 14
+    scs = expand(sweep)
+    assert [s.params["ras_laffan"] for s in scs[::40]] == ["damaged", "intact"]
+    assert "events.1.factor=1.0" in scs[40].sets
+    assert scs[0].sets[0] == "horizon.end=2026-06-30"
+    doc["sample"]["events.0.end"]["after"] = "events.1.end"
+    msg = problems(tmp_path, doc)
+    assert "sample.events.0.end.after" in msg
+    assert "loops back" in msg

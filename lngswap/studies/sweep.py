@@ -112,7 +112,10 @@ def base_case_path(sweep: SweepFile) -> Path:
 def check_paths(sweep: SweepFile, raw: dict) -> None:
     """Every swept path must lead somewhere in the base case (list items must exist)."""
     problems = []
-    where = [("grid", k) for k in sweep.grid] + [("sample", k) for k in sweep.sample]
+    where = [("set", k) for k in sweep.set] + [("sample", k) for k in sweep.sample]
+    for k, vals in sweep.grid.items():
+        where += ([(f"grid.{k}.{lv}", p) for lv, paths in vals.items() for p in paths]
+                  if isinstance(vals, dict) else [("grid", k)])
     where += [(f"variants.{i}", k) for i, v in enumerate(sweep.variants) for k in v
               if k != "name"]
     for section, path in where:
@@ -135,22 +138,35 @@ def check_paths(sweep: SweepFile, raw: dict) -> None:
         raise InputError(problems)
 
 
+def grid_levels(sweep: SweepFile) -> dict[str, list[tuple[Any, dict[str, Any]]]]:
+    """Per grid key, its levels: (the value shown in the table, the paths it sets)."""
+    out = {}
+    for k, vals in sweep.grid.items():
+        if isinstance(vals, dict):
+            out[k] = [(name, dict(paths)) for name, paths in vals.items()]
+        else:
+            out[k] = [(v, {k: v}) for v in vals]
+    return out
+
+
 def expand(sweep: SweepFile) -> list[Scenario]:
     """Grid point x variant x sample, in that order (the last fastest)."""
-    keys = list(sweep.grid)
+    levels = grid_levels(sweep)
+    keys = list(levels)
     drawn = draws(sweep)
     variants = sweep.variants or [None]
+    fixed = [set_item(k, v) for k, v in sweep.set.items()]
     out = []
     n = 0
-    for combo in itertools.product(*(sweep.grid[k] for k in keys)):
-        point = dict(zip(keys, combo, strict=True))
+    for combo in itertools.product(*(levels[k] for k in keys)):
+        point = {k: shown for k, (shown, _) in zip(keys, combo, strict=True)}
+        psets = [set_item(p, v) for _, paths in combo for p, v in paths.items()]
         for var in variants:
             vsets = [set_item(k, v) for k, v in (var or {}).items() if k != "name"]
             name = var["name"] if var else None
             for i in range(sweep.samples):
                 sampled = {k: drawn[k][i] for k in sweep.sample}
-                sets = [set_item(k, v) for k, v in point.items()] + vsets
-                sets += [set_item(k, v) for k, v in sampled.items()]
+                sets = fixed + psets + vsets + [set_item(k, v) for k, v in sampled.items()]
                 group = ({"variant": name} if name else {}) | point
                 out.append(Scenario(f"s{n:04d}", name, point | sampled, sets, group))
                 n += 1

@@ -37,13 +37,20 @@ from lngswap.errors import InputError, describe_validation
 Scalar = float | date
 #: Discrete probabilities must add up to 1 within this tolerance.
 PROB_TOL = 1e-9
+KEY0 = "key '': "  # a check across keys names its keys in its own message
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Uniform(_Strict):
+class _Dist(_Strict):
+    after: str | None = Field(
+        None, description="Another sampled path holding a date: this value is then a number "
+        "of days after that date (e.g. a closure's end as its start plus its length).")
+
+
+class Uniform(_Dist):
     """Every value in [low, high] equally likely (dates: every day, inclusive)."""
 
     distribution: Literal["uniform"]
@@ -64,7 +71,7 @@ class Uniform(_Strict):
         return [float(v) for v in rng.uniform(self.low, self.high, size=n)]
 
 
-class Triangular(_Strict):
+class Triangular(_Dist):
     """Triangular between `low` and `high`, most likely at `mode` (dates rounded to a day)."""
 
     distribution: Literal["triangular"]
@@ -88,7 +95,7 @@ class Triangular(_Strict):
         return [float(v) for v in rng.triangular(self.low, self.mode, self.high, size=n)]
 
 
-class Discrete(_Strict):
+class Discrete(_Dist):
     """One of `values`, with `probabilities` (equal if not given; they must add up to 1)."""
 
     distribution: Literal["discrete"]
@@ -116,7 +123,7 @@ class Discrete(_Strict):
         return [self.values[int(i)] for i in idx]
 
 
-class Empirical(_Strict):
+class Empirical(_Dist):
     """Values drawn, with replacement, from a column of a CSV file (e.g. observed closure
     lengths), each row equally likely unless a `weights` column is named."""
 
@@ -149,9 +156,13 @@ class SweepFile(_Strict):
     description: str = Field("", description="What the sweep asks, with its sources.")
     case: str = Field(description="Base case: a path (relative to the sweep file) or the "
                       "name of a bundled case.")
-    grid: dict[str, list[Any]] = Field(
-        default_factory=dict, description="Lists of values per --set path; every combination "
-        "is swept.")
+    set: dict[str, Any] = Field(
+        default_factory=dict, description="Overrides applied to every scenario (--set path: "
+        "value), e.g. a horizon.")
+    grid: dict[str, list[Any] | dict[str, dict[str, Any]]] = Field(
+        default_factory=dict, description="Lists of values per --set path; or, under a name "
+        "of your choice, named levels each setting several paths together ({level: {path: "
+        "value}}); every combination is swept.")
     sample: dict[str, Distribution] = Field(
         default_factory=dict, description="A distribution per --set path, drawn `samples` times.")
     variants: list[dict[str, Any]] = Field(
@@ -168,7 +179,8 @@ class SweepFile(_Strict):
     def _grid_lists(cls, v: dict) -> dict:
         for k, vals in v.items():
             if not vals:
-                raise ValueError(f"grid.{k}: expected a non-empty list of values")
+                raise ValueError(f"grid.{k}: expected a non-empty list of values, or named "
+                                 "levels")
         return v
 
     @field_validator("variants")
@@ -185,9 +197,22 @@ class SweepFile(_Strict):
         return v
 
     @model_validator(mode="after")
+    def _after_names_a_date(self) -> SweepFile:
+        for k, d in self.sample.items():
+            if d.after is None:
+                continue
+            if d.after not in self.sample or d.after == k:
+                raise ValueError(f"sample.{k}.after: {d.after!r} is not another sampled path")
+            if any(isinstance(getattr(d, f, None), date) for f in ("low", "mode", "high")):
+                raise ValueError(f"sample.{k}: with 'after', the values are days (numbers), "
+                                 "not dates")
+        order_of_draws(self.sample)
+        return self
+
+    @model_validator(mode="after")
     def _paths_once(self) -> SweepFile:
         seen: dict[str, str] = {}
-        for where, keys in (("grid", self.grid), ("sample", self.sample)):
+        for where, keys in (("set", self.set), ("grid", self.grid), ("sample", self.sample)):
             for k in keys:
                 if k in seen:
                     raise ValueError(f"path '{k}' is in both {seen[k]} and {where}; give it once")
@@ -211,8 +236,29 @@ def load_sweep(path: str | Path) -> SweepFile:
         sweep = SweepFile.model_validate(doc)
     except ValidationError as e:
         hidden = ("uniform", "triangular", "discrete", "empirical")
-        raise InputError([f"{path}: {m}" for m in describe_validation(e, hidden)]) from None
+        raise InputError([f"{path}: {m.replace(KEY0, '')}"
+                          for m in describe_validation(e, hidden)]) from None
     return sweep
+
+
+def order_of_draws(sample: dict) -> list[str]:
+    """Sampled paths in an order where each comes after the path it is drawn 'after'."""
+    done: list[str] = []
+
+    def visit(k: str, seen: tuple[str, ...]) -> None:
+        if k in done:
+            return
+        if k in seen:
+            raise ValueError(f"sample.{k}.after: the 'after' chain loops back "
+                             f"({' -> '.join((*seen, k))})")
+        after = sample[k].after
+        if after is not None:
+            visit(after, (*seen, k))
+        done.append(k)
+
+    for k in sample:
+        visit(k, ())
+    return done
 
 
 def stream(seed: int, path: str) -> np.random.Generator:
@@ -225,14 +271,26 @@ def draws(sweep: SweepFile) -> dict[str, list]:
     """`samples` values per sampled path, in sample order."""
     base = Path(sweep.source_path).parent
     out: dict[str, list] = {}
-    for k, dist in sweep.sample.items():
+    for k in order_of_draws(sweep.sample):
+        dist = sweep.sample[k]
         rng = stream(sweep.seed, k)
         if isinstance(dist, Empirical):
             values, weights = empirical_values(dist, base, k)
             out[k] = dist.draw(rng, sweep.samples, values, weights)
         else:
             out[k] = dist.draw(rng, sweep.samples)
-    return out
+        if dist.after is not None:
+            out[k] = [_days_after(d, x, k, dist.after) for d, x in zip(out[dist.after], out[k],
+                                                                       strict=True)]
+    return {k: out[k] for k in sweep.sample}
+
+
+def _days_after(start: Any, days: Any, key: str, after: str) -> date:
+    if not isinstance(start, date) or isinstance(days, (date, bool)) \
+            or not isinstance(days, (int, float)):
+        raise InputError(f"key 'sample.{key}': 'after: {after}' needs dates drawn for {after} "
+                         f"and a number of days here (got {start!r} and {days!r})")
+    return start + timedelta(days=round(float(days)))
 
 
 def empirical_values(dist: Empirical, base: Path, key: str) -> tuple[list, np.ndarray | None]:
