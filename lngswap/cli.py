@@ -228,7 +228,10 @@ def sweep(file: Annotated[Path, typer.Argument(help="Sweep file (YAML).")],
               "--workers", help="Local cluster size (default: one per core).")] = None,
           resume: Annotated[bool, typer.Option(
               "--resume", help="Finish an interrupted sweep in --out: finished scenarios are "
-              "kept, the rest solved.")] = False) -> None:
+              "kept, the rest solved.")] = False,
+          samples: Annotated[int | None, typer.Option(
+              "--samples", help="Solve only the first N draws of the file's sample (a quick "
+              "look; the same scenarios the whole sweep starts with).")] = None) -> None:
     """Monte Carlo of disruptions x swap terms on Dask: table, cube and statistics."""
     from lngswap.studies.sweep import run_sweep
     from lngswap.studies.sweep_progress import RichReporter, print_summary
@@ -237,7 +240,7 @@ def sweep(file: Annotated[Path, typer.Argument(help="Sweep file (YAML).")],
     if scheduler and workers:
         err.print("note: --workers is ignored with --scheduler (the cluster has its own)")
     run = run_sweep(file, out_dir, scheduler, None if scheduler else workers, resume,
-                    RichReporter(err))
+                    RichReporter(err), samples)
     print_summary(summary(run, table(run)), out)
     ok = run.done()
     out.print(f"{ok} of {len(run.scenarios)} scenarios done ({run.skipped} skipped as "

@@ -159,3 +159,14 @@ def test_after_draws_days_from_another_draw_and_levels_set_paths_together(tmp_pa
     msg = problems(tmp_path, doc)
     assert "sample.events.0.end.after" in msg
     assert "loops back" in msg
+
+
+def test_fewer_samples_are_the_first_draws_of_more(tmp_path):
+    doc = {**DOC, "sample": {**DOC["sample"],
+                             "x": {"distribution": "triangular", "low": 0, "mode": 1, "high": 3},
+                             "y": {"distribution": "uniform", "low": 7, "high": 28,
+                                   "after": "events.0.start"}}}
+    many = draws(load_sweep(write(tmp_path, {**doc, "samples": 200}, "many.yaml")))
+    few = draws(load_sweep(write(tmp_path, {**doc, "samples": 5}, "few.yaml")))
+    for k in few:
+        assert few[k] == many[k][:5]

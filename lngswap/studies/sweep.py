@@ -251,15 +251,20 @@ def placement(scenarios: list[Scenario], workers: list[str]) -> dict[str, str]:
 
 def run_sweep(path: str | Path, out: Path | None = None, scheduler: str | None = None,
               workers: int | None = None, resume: bool = False,
-              reporter: Reporter | None = None) -> SweepRun:
+              reporter: Reporter | None = None, samples: int | None = None) -> SweepRun:
     """Run (or resume) a sweep; returns what was done. Bad input raises InputError before
-    anything is written."""
+    anything is written. `samples` replaces the file's count: each path's draws are then the
+    first `samples` of the file's own (a quick look before the whole sweep)."""
     from lngswap.studies.sweep_results import write_outputs
 
     rep = reporter or Reporter()
     sweep = load_sweep(path)
     if workers is not None and workers < 1:
         raise InputError(f"--workers {workers}: expected at least 1")
+    if samples is not None:
+        if samples < 1:
+            raise InputError(f"--samples {samples}: expected at least 1")
+        sweep = sweep.model_copy(update={"samples": samples})
     scenarios = expand(sweep)
     datasets = resolve(sweep, scenarios)
     out = Path(out) if out else Path("runs") / f"sweep-{Path(path).stem}"
