@@ -239,8 +239,13 @@ def sweep(file: Annotated[Path, typer.Argument(help="Sweep file (YAML).")],
 
     if scheduler and workers:
         err.print("note: --workers is ignored with --scheduler (the cluster has its own)")
-    run = run_sweep(file, out_dir, scheduler, None if scheduler else workers, resume,
-                    RichReporter(err), samples)
+    try:
+        run = run_sweep(file, out_dir, scheduler, None if scheduler else workers, resume,
+                        RichReporter(err), samples)
+    except (KeyboardInterrupt, Terminated):
+        err.print("stopped; the scenarios finished so far are kept: run the same command "
+                  "with --resume to finish the sweep")
+        raise typer.Exit(130) from None
     print_summary(summary(run, table(run)), out)
     ok = run.done()
     out.print(f"{ok} of {len(run.scenarios)} scenarios done ({run.skipped} skipped as "

@@ -307,10 +307,8 @@ def _solve_all(run: SweepRun, todo: dict[str, list[Scenario]], datasets: dict[st
             client.wait_for_workers(1, timeout=60)
             names = sorted(client.scheduler_info(n_workers=-1)["workers"])
         run.workers = len(names)
-        try:
-            run.dashboard = client.dashboard_link
-        except (KeyError, AttributeError, ValueError):
-            run.dashboard = None
+        services = client.scheduler_info(n_workers=0).get("services", {})
+        run.dashboard = client.dashboard_link if "dashboard" in services else None
         shared = {h: client.scatter(ds, broadcast=True, hash=False) for h, ds in datasets.items()}
         first = [scs[0] for scs in todo.values()]  # a case met twice is solved once
         where = placement(first, names)

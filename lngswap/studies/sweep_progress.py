@@ -29,7 +29,7 @@ class RichReporter(Reporter):
         if skipped:
             self.console.print(f"skipped {skipped} finished scenarios (already in scenarios/)")
         if dashboard:
-            self.console.print(f"Dask dashboard: {dashboard}")
+            self.console.print(f"Dask dashboard: {dashboard}{_bokeh_note()}")
         if not total:
             return
         self.console.print(f"{total} scenarios to solve on {workers} worker(s)")
@@ -58,6 +58,14 @@ class RichReporter(Reporter):
     def closing(self) -> None:
         if self.progress is not None:
             self.progress.stop()
+
+
+def _bokeh_note() -> str:
+    try:
+        import bokeh  # noqa: F401
+    except ImportError:
+        return " (pages need the bokeh package where the scheduler runs)"
+    return ""
 
 
 def print_summary(summary_doc: dict, console: Console) -> None:
