@@ -27,8 +27,9 @@ from lngswap.results.extract import Results
 from lngswap.solve.highs_backend import HighsSession, Outcome, Status
 from lngswap.studies.sweep_warm import basis_copy, embed, solve_embedded
 
-#: Anchors a worker keeps (each holds a built model and a HiGHS model).
-KEEP_ANCHORS = 2
+#: Anchors a worker keeps (each holds a built model and a HiGHS model; scenarios reach a
+#: worker grouped by anchor, so one is enough and keeps memory to one model per worker).
+KEEP_ANCHORS = 1
 
 
 @dataclass
