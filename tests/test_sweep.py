@@ -196,3 +196,24 @@ def test_warm_resolve_in_the_anchor_model_matches_a_cold_solve(toy):
     # a longer horizon changes the structure: no embedding, a model of its own
     longer = api.build(lngswap.load_case(toy(gulf_world, days=25, events=[closure])))
     assert embed(plan.lp, plan.form, longer.lp, longer.form) is None
+
+
+def test_a_failed_scenario_is_recorded_and_the_sweep_goes_on(sweep_file, tmp_path, cluster):
+    doc = yaml.safe_load(sweep_file.read_text())
+    # an end on 2026-01-03 comes before most drawn starts: those cases are invalid
+    doc["sample"]["events.0.end"] = {"distribution": "discrete",
+                                     "values": ["2026-01-03", "2026-01-25"]}
+    p = tmp_path / "mixed.yaml"
+    p.write_text(yaml.safe_dump(doc))
+    run = run_sweep(p, tmp_path / "out", scheduler=cluster)
+    tab = pd.read_parquet(tmp_path / "out" / "table.parquet")
+    bad = tab[tab["status"] == "failed"]
+    assert 0 < len(bad) < N
+    assert bad["error"].str.contains("before start").all()
+    assert bad["cost_JP_usd"].isna().all()
+    assert (tab.loc[tab["status"] == "ok", "cost_JP_usd"].notna()).all()
+    assert sorted(f.stem for f in (tmp_path / "out" / "failed").glob("*.json")) \
+        == sorted(bad["scenario"])
+    summ = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summ["failed"] == len(bad)
+    assert summ["done"] == run.done() == N - len(bad)
