@@ -428,6 +428,42 @@ def verify(run_dir: Annotated[Path, typer.Argument(help="Run folder (or any fold
     raise typer.Exit(1)
 
 
+@app.command()
+@guarded
+def sweep(file: Annotated[Path, typer.Argument(help="Sweep file (YAML).")],
+          out_dir: Annotated[Path | None, typer.Option(
+              "--out", help="Sweep folder (default: runs/sweep-NAME).")] = None,
+          scheduler: Annotated[str | None, typer.Option(
+              "--scheduler", help="Address of an existing Dask scheduler (tcp://host:port); "
+              "default: a local cluster.")] = None,
+          workers: Annotated[int | None, typer.Option(
+              "--workers", help="Local cluster size (default: one per core).")] = None,
+          resume: Annotated[bool, typer.Option(
+              "--resume", help="Finish an interrupted sweep in --out: finished scenarios are "
+              "kept, the rest solved.")] = False,
+          samples: Annotated[int | None, typer.Option(
+              "--samples", help="Solve only the first N draws of the file's sample (a quick "
+              "look; the same scenarios the whole sweep starts with).")] = None) -> None:
+    """Monte Carlo of disruptions x swap terms on Dask: table, cube and statistics."""
+    from lngswap.studies.sweep import run_sweep
+    from lngswap.studies.sweep_progress import RichReporter, print_summary
+    from lngswap.studies.sweep_results import summary, table
+
+    if scheduler and workers:
+        err.print("note: --workers is ignored with --scheduler (the cluster has its own)")
+    try:
+        run = run_sweep(file, out_dir, scheduler, None if scheduler else workers, resume,
+                        RichReporter(err), samples)
+    except (KeyboardInterrupt, Terminated):
+        err.print("stopped; the scenarios finished so far are kept: run the same command "
+                  "with --resume to finish the sweep")
+        raise typer.Exit(130) from None
+    print_summary(summary(run, table(run)), out)
+    ok = run.done()
+    out.print(f"{ok} of {len(run.scenarios)} scenarios done ({run.skipped} skipped as "
+              f"already finished), {len(run.scenarios) - ok} failed; wrote {run.out}")
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 
