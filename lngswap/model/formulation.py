@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lngswap.model.lp import ConBlock, LinearProgram, VarBlock
+from lngswap.model.stocks import working_stock
 from lngswap.tables.indices import ModelData
 
 STORAGE_CYCLE_COST_USD_PER_MMBTU = 0.05  # keeps injection from cycling for free
@@ -31,6 +32,7 @@ def build_lp(md: ModelData) -> LinearProgram:
     cargo_balance(lp, md, v)
     stock_balance(lp, md, v)
     strategic_floor(lp, md, v)
+    working_stock(lp, md, v)
     market_balance(lp, md, v)
     row_balance(lp, md, v)
     storage_balance(lp, md, v)
@@ -61,11 +63,14 @@ def declare_variables(lp: LinearProgram, md: ModelData) -> dict[str, VarBlock]:
     # x_a: share of cargo c(a) sent on arc a
     diverted = (arcs["diverted"].to_numpy(dtype=bool) if "diverted" in arcs
                 else np.zeros(len(arcs), dtype=bool))
+    resold = (arcs["resold"].to_numpy(dtype=bool) if "resold" in arcs
+              else np.zeros(len(arcs), dtype=bool))
     v["ship"] = lp.var("ship", arcs[["cargo", "node", "route"]],
                        ub=cargo["avail"].to_numpy()[ca],
                        cost=vol[ca] * (cargo["price_usd_per_mmbtu"].to_numpy()[ca]
                                        + arcs["freight_usd_per_mmbtu"].to_numpy()
-                                       + eco.des_diversion_fee_usd_per_mmbtu * diverted))
+                                       + eco.des_diversion_fee_usd_per_mmbtu * diverted
+                                       + eco.fob_resale_fee_usd_per_mmbtu * resold))
     live = cargo.index[cargo["has_arc"]].to_numpy()
     # u_c: share of cargo c not lifted (cancelled, or take-or-pay paid for nothing)
     v["unlifted"] = lp.var("unlifted", pd.DataFrame({"cargo": live}),

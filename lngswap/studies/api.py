@@ -16,6 +16,7 @@ import pandas as pd
 from lngswap.areas.extensions import apply_extensions, extract_extensions, swap_partners
 from lngswap.inputs.case import Case
 from lngswap.inputs.dataset import Dataset, load_dataset
+from lngswap.model.commitments import commitments_summary, freeze_commitments
 from lngswap.model.formulation import build_lp
 from lngswap.model.lp import LinearProgram, StandardForm
 from lngswap.results.extract import (
@@ -26,6 +27,7 @@ from lngswap.results.extract import (
     schedule_table,
     storage_targets,
 )
+from lngswap.results.horizon import within_horizon
 from lngswap.results.summary import summarise
 from lngswap.solve.diagnose import explain_failure
 from lngswap.solve.highs_backend import HighsSession, Outcome, Status, highs_options
@@ -93,6 +95,7 @@ def extract(b: Built, out: Outcome) -> Results:
     sch = schedule_table(md, x)
     inv = inventory_table(md, lp, out)
     mkt = markets_table(md, lp, out, inv)
+    sch, inv, mkt = within_horizon(md, sch, inv, mkt)
     res = Results(schedule=sch, inventory=inv, markets=mkt, summary={})
     res.summary = summarise(b, out, res, cost_breakdown(md, lp, out), storage_targets(md, lp, out))
     extract_extensions(b, out, res)
@@ -108,10 +111,12 @@ def solve(case: Case, ds: Dataset | None = None) -> Results:
     plan_s = 0.0
     t_start = first_event_day(case, b.md.cal)
     fixed: dict = {}
+    frozen: dict | None = None
     if case.foresight == "surprise" and t_start is not None and t_start > 0:
         plan = build(case.model_copy(update={"events": []}), ds)
         plan_out, _ = solve_built(plan)
         fixed = fix_before(b, plan, plan_out, t_start)
+        frozen = freeze_commitments(b, plan, plan_out, t_start)
         b.form = b.lp.matrices()
         plan_s = plan_out.handover_s + plan_out.highs_s + sum(plan.timings.values())
     out, _ = solve_built(b)
@@ -129,6 +134,8 @@ def solve(case: Case, ds: Dataset | None = None) -> Results:
     t["total"] = round(time.perf_counter() - t0, 4)
     res.summary["foresight"] = {"mode": case.foresight, "fixed_before_day": t_start if fixed
                                 else None, "fixed_variables": fixed}
+    known = str(b.md.cal.date_of([t_start])[0]) if frozen is not None else None
+    res.summary["commitments"] = commitments_summary(case, frozen, known)
     return res
 
 
