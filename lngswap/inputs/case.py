@@ -98,6 +98,11 @@ class Economics(Strict):
     end_stock_value_usd_per_mmbtu: float = Field(
         10.5, ge=0, description="Value of stock left at the end, up to its starting level, so the "
         "model does not empty tanks on the last day.")
+    end_stock_value_at_hub: bool = Field(
+        False, description="Value stock left at the end at its market's hub index on the "
+        "last day modelled (markets.csv hub_index: JKM for Asian buyers, TTF for European), "
+        "what it would cost to buy back then, instead of the flat end_stock_value; markets "
+        "without a hub_index keep the flat value.")
     floor_penalty_usd_per_mmbtu_day: float = Field(
         1.0, ge=0, description="Cost per MMBtu and day a terminal's stock sits below its "
         "strategic floor: strategic stock may be drawn, at a price, before load is shed.")

@@ -121,10 +121,17 @@ def declare_variables(lp: LinearProgram, md: ModelData) -> dict[str, VarBlock]:
                             cost=eco.storage_target_penalty_usd_per_mmbtu)
     v["ships_busy"] = lp.var("ships_busy", pd.DataFrame({"day": days}), ub=md.ships)
     v["end_stock"] = lp.var("end_stock", pd.DataFrame({"node": np.arange(len(nodes))}),
-                            ub=nodes["init"].to_numpy(), cost=-eco.end_stock_value_usd_per_mmbtu)
+                            ub=nodes["init"].to_numpy(),
+                            cost=-_end_value(nodes, len(nodes), eco.end_stock_value_usd_per_mmbtu))
     v["end_ugs"] = lp.var("end_ugs", pd.DataFrame({"zone": np.arange(len(sto))}),
-                          ub=sto["init"].to_numpy(), cost=-eco.end_stock_value_usd_per_mmbtu)
+                          ub=sto["init"].to_numpy(),
+                          cost=-_end_value(sto, len(sto), eco.end_stock_value_usd_per_mmbtu))
     return v
+
+
+def _end_value(table: pd.DataFrame, n: int, flat: float) -> np.ndarray:
+    """Per-row value of end stock (the `end_value` column where the index tables set it)."""
+    return table["end_value"].to_numpy(dtype=float) if "end_value" in table else np.full(n, flat)
 
 
 def storage_target_days(md: ModelData) -> np.ndarray:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lngswap.errors import Problems
-from lngswap.inputs.calendar import Calendar
+from lngswap.errors import InputError, Problems
+from lngswap.inputs.calendar import Calendar, price_paths
 from lngswap.inputs.case import Case
 from lngswap.inputs.dataset import Dataset
 from lngswap.network.shipping import (
@@ -110,6 +110,7 @@ def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | No
     dem = build_demand(ds, cal, events, case.economics.tank_heel_share)
     nodes = dem.nodes
 
+    set_end_values(dem, ds, cal, case)
     cargo = all_cargo[all_cargo["load_day"] >= 0].reset_index(drop=True)
     pairs = eligible_pairs(cargo, nodes, case.cooperation, partners)
     canal = canal_caps(ds, cal, events)
@@ -135,6 +136,26 @@ def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | No
                      crossings=crossings, demand=dem, inflow=inflow, at_sea_legs=legs,
                      ships=ships, canal=canal, counts=counts,
                      extras={"presea_cargo": presea}, report_days=case.horizon.days)
+
+
+def set_end_values(dem: DemandSide, ds: Dataset, cal: Calendar, case: Case) -> None:
+    """Value (USD/MMBtu) of stock left on the last day, per node and storage zone: the flat
+    `economics.end_stock_value`, or with `end_stock_value_at_hub` the market's hub index
+    (markets.csv `hub_index`) on the last day modelled."""
+    flat = case.economics.end_stock_value_usd_per_mmbtu
+    value = pd.Series(flat, index=ds.markets["market"].to_numpy(), dtype=float)
+    if case.economics.end_stock_value_at_hub and "hub_index" in ds.markets.columns:
+        paths = price_paths(ds.prices, cal, list(case.events), 0)
+        for m, idx in zip(ds.markets["market"], ds.markets["hub_index"].astype(str).str.strip(),
+                          strict=True):
+            if idx and idx not in paths:
+                raise InputError(f"markets.csv: market {m!r} hub_index {idx!r} is not a price "
+                                 f"index; expected one of {', '.join(sorted(paths))}")
+            if idx:
+                value[m] = float(paths[idx][-1])
+    dem.nodes["end_value"] = dem.nodes["market"].map(value).fillna(flat).to_numpy()
+    zone_market = dem.markets["market"].to_numpy()[dem.storage["market"].to_numpy()]
+    dem.storage["end_value"] = pd.Series(zone_market).map(value).fillna(flat).to_numpy()
 
 
 def _presea_split(pre: pd.DataFrame, nodes: pd.DataFrame, routes: pd.DataFrame
