@@ -258,3 +258,11 @@ def test_oil_formula_reads_a_lagged_three_month_average():
     assert got == pytest.approx([60.0, 80.0, 80.0, 80.0, 60.0])
     same_day = formula_level(prices, cal, [shock], -10, "brent", 0, 0, day)
     assert same_day == pytest.approx([120.0, 60.0, 60.0, 60.0, 60.0])
+
+
+def test_the_resale_cap_keeps_a_contract_with_its_owner(toy):
+    """Japan needs nothing and the rest of the world pays 5 USD/MMBtu: with consent both
+    cargoes would be diverted, but a resale cap of 0.5 lets only one cargo's worth go."""
+    res = lngswap.solve(lngswap.load_case(toy(lambda t: jp_contract(t), days=30, economics={
+        "tank_heel_share": 0.0, "resale_cap_share": 0.5})))
+    assert to_market(res, "ROW-X") == pytest.approx(CARGO_MMBTU, rel=1e-6)

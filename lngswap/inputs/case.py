@@ -120,6 +120,10 @@ class Economics(Strict):
     fob_resale_fee_usd_per_mmbtu: float = Field(
         0.25, ge=0, description="Trading margin paid when a contracted FOB cargo is resold to "
         "another buyer (estimate: a trader's margin of a few tens of cents per MMBtu).")
+    resale_cap_share: float = Field(
+        1.0, ge=0, le=1, description="Share of each contract's volume its owner may resell "
+        "(FOB) or divert (DES, with consent) to other buyers over the horizon; 1 = no cap "
+        "(Korea's 2015 plan allowed resale abroad up to 20 % of annual imports).")
     working_stock_penalty_usd_per_mmbtu_day: float = Field(
         0.03, ge=0, description="Cost per MMBtu and day a market's LNG stock sits below its "
         "working stock (markets.csv working_stock_days): operators keep it in normal times and "

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lngswap.model.lp import ConBlock, LinearProgram, VarBlock
+from lngswap.model.resale import resale_cap
 from lngswap.model.stocks import working_stock
 from lngswap.tables.indices import ModelData
 
@@ -33,6 +34,7 @@ def build_lp(md: ModelData) -> LinearProgram:
     stock_balance(lp, md, v)
     strategic_floor(lp, md, v)
     working_stock(lp, md, v)
+    resale_cap(lp, md, v)
     market_balance(lp, md, v)
     row_balance(lp, md, v)
     storage_balance(lp, md, v)

@@ -40,6 +40,22 @@ class DemandSide:
     storage: pd.DataFrame        # market (row into markets), cap, init, inj, wd (TBtu)
 
 
+def lng_share(st: pd.DataFrame) -> np.ndarray:
+    """Share of each zone's storage cycle that LNG fills and empties (storage.csv `lng_share`;
+    1 where the column is absent): pipeline and domestic gas, outside the model, fill and draw
+    the rest, so the model holds that share of capacity, fill rates and starting stock."""
+    if "lng_share" not in st.columns:
+        return np.ones(len(st))
+    raw = st["lng_share"].astype(str).str.strip().replace("", "1")
+    v = pd.to_numeric(raw, errors="coerce")
+    bad = v.isna() | (v < 0) | (v > 1)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"storage.csv row {i + 2}, column 'lng_share': "
+                         f"{st['lng_share'].iat[i]!r}; expected a share in [0, 1]")
+    return v.to_numpy(dtype=float)
+
+
 def working_stock(mk: pd.DataFrame, nodes: pd.DataFrame, avg_daily: pd.Series,
                   tank_share: np.ndarray) -> np.ndarray:
     """Working stock of each import terminal (TBtu): its tank share of the market's
@@ -112,12 +128,13 @@ def build_demand(ds: Dataset, cal: Calendar, events: list, heel_share: float = 0
     st = ds.storage.copy()
     st["market"] = st["market"].map(pd.Series(np.arange(len(markets)), index=markets["market"]))
     st = st.dropna(subset=["market"]).astype({"market": np.int64})
+    lng = lng_share(st)
     storage = pd.DataFrame({
         "market": st["market"].to_numpy(),
-        "cap": st["capacity_mmbtu"].to_numpy() / 1e6,
-        "init": st["capacity_mmbtu"].to_numpy() / 1e6 * st["initial_fill"].to_numpy(),
-        "inj": st["injection_mmbtu_per_day"].to_numpy() / 1e6,
-        "wd": st["withdrawal_mmbtu_per_day"].to_numpy() / 1e6,
+        "cap": st["capacity_mmbtu"].to_numpy() / 1e6 * lng,
+        "init": st["capacity_mmbtu"].to_numpy() / 1e6 * lng * st["initial_fill"].to_numpy(),
+        "inj": st["injection_mmbtu_per_day"].to_numpy() / 1e6 * lng,
+        "wd": st["withdrawal_mmbtu_per_day"].to_numpy() / 1e6 * lng,
     }).sort_values("market", kind="stable").reset_index(drop=True)
 
     tiers = ds.penalties.sort_values("tier", kind="stable").reset_index(drop=True)
