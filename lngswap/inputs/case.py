@@ -115,6 +115,10 @@ class Economics(Strict):
         "(the regulation allows any day from 1 Oct to 1 Dec; a linear model fixes one).")
     storage_target_penalty_usd_per_mmbtu: float = Field(
         4.0, ge=0, description="Penalty per MMBtu of storage below the target on its day.")
+    end_storage_min_share: float | None = Field(
+        None, ge=0, le=1, description="Storage fill the last day modelled should not fall "
+        "below (priced at the storage-target penalty): its published level for that date, so "
+        "the end of the run-out does not empty storage. Empty: no floor.")
     ship_day_penalty_usd: float = Field(
         0.0, ge=0, description="Extra cost per ship-day, on top of the charter rate.")
     fob_resale_fee_usd_per_mmbtu: float = Field(

@@ -19,7 +19,7 @@ import pandas as pd
 
 from lngswap.model.lp import ConBlock, LinearProgram, VarBlock
 from lngswap.model.resale import resale_cap
-from lngswap.model.stocks import working_stock
+from lngswap.model.stocks import storage_end_floor, working_stock
 from lngswap.tables.indices import ModelData
 
 STORAGE_CYCLE_COST_USD_PER_MMBTU = 0.05  # keeps injection from cycling for free
@@ -39,6 +39,7 @@ def build_lp(md: ModelData) -> LinearProgram:
     row_balance(lp, md, v)
     storage_balance(lp, md, v)
     storage_target(lp, md, v)
+    storage_end_floor(lp, md, v)
     fleet_balance(lp, md, v)
     canal_capacity(lp, md, v)
     end_value(lp, md, v)

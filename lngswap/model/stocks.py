@@ -31,3 +31,22 @@ def working_stock(lp: LinearProgram, md, v: dict[str, VarBlock]) -> ConBlock:
     con.add(v["stock"], r, n * D + idx["day"].to_numpy(), 1.0)
     con.add(v["below_working"], r, r, 1.0)
     return con
+
+
+def storage_end_floor(lp: LinearProgram, md, v: dict[str, VarBlock]) -> ConBlock:
+    r"""Storage on the last day modelled at or above its published level for that date, or
+    priced below it: :math:`g_{z,D-1} + g^{e}_z \ge \theta_{end} G_z` at the storage-target
+    penalty (declares `ugs_end_short`; no rows unless `economics.end_storage_min_share` is
+    set). Without it the end of the run-out empties storage as the horizon end once did."""
+    sto, D = md.demand.storage, md.cal.n
+    share = md.case.economics.end_storage_min_share
+    zones = np.arange(len(sto)) if share is not None else np.zeros(0, dtype=np.int64)
+    idx = pd.DataFrame({"zone": zones})
+    v["ugs_end_short"] = lp.var("ugs_end_short", idx,
+                                cost=md.case.economics.storage_target_penalty_usd_per_mmbtu)
+    lo = (share or 0.0) * sto["cap"].to_numpy()[zones]
+    con = lp.con("storage_end_floor", idx, lo=lo)
+    r = np.arange(len(zones))
+    con.add(v["ugs"], r, zones * D + D - 1, 1.0)
+    con.add(v["ugs_end_short"], r, r, 1.0)
+    return con

@@ -258,9 +258,9 @@ def core_accounts(md, blocks: dict, row_price: np.ndarray) -> Accounts:
             pidx(dem.row_markets["party"].to_numpy()[rs.index["market"].to_numpy()]),
             np.arange(rs.size), -rs.cost)
     zparty = mparty[dem.storage["market"].to_numpy()] if len(dem.storage) else np.array([])
-    for name in ("inject", "ugs_short", "end_ugs"):
-        blk = blocks[name]
-        if not blk.size:
+    for name in ("inject", "ugs_short", "ugs_end_short", "end_ugs"):
+        blk = blocks.get(name)
+        if blk is None or not blk.size:
             continue
         zp = pidx(zparty[blk.index["zone"].to_numpy()])
         if name == "end_ugs":
