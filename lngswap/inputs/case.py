@@ -124,6 +124,10 @@ class Economics(Strict):
     fob_resale_fee_usd_per_mmbtu: float = Field(
         0.25, ge=0, description="Trading margin paid when a contracted FOB cargo is resold to "
         "another buyer (estimate: a trader's margin of a few tens of cents per MMBtu).")
+    working_stock_at_start_level: bool = Field(
+        False, description="Terminals of markets without `working_stock_days` hold their "
+        "starting stock (terminals.csv initial_fill, the normal operating level) as working "
+        "stock, at the working-stock penalty below it.")
     resale_cap_share: float = Field(
         1.0, ge=0, le=1, description="Share of each contract's volume its owner may resell "
         "(FOB) or divert (DES, with consent) to other buyers over the horizon; 1 = no cap "

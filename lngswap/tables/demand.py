@@ -77,12 +77,14 @@ def working_stock(mk: pd.DataFrame, nodes: pd.DataFrame, avg_daily: pd.Series,
     return np.where(want > 0, np.clip(np.maximum(want, nodes["floor"].to_numpy()), 0, top), 0.0)
 
 
-def build_demand(ds: Dataset, cal: Calendar, events: list, heel_share: float = 0.0
-                 ) -> DemandSide:
+def build_demand(ds: Dataset, cal: Calendar, events: list, heel_share: float = 0.0,
+                 start_level_stock: bool = False) -> DemandSide:
     """Assemble the demand side for the case's calendar and events.
 
     A terminal's minimum stock (`floor`) is the larger of its strategic floor and the heel
-    (`heel_share` of the tank) that operators keep to hold the tank cold.
+    (`heel_share` of the tank) that operators keep to hold the tank cold. With
+    `start_level_stock`, a terminal whose market gives no `working_stock_days` takes its
+    starting stock as its working stock (the normal operating level its tanks return to).
     """
     mk = ds.markets.sort_values("market", kind="stable").reset_index(drop=True)
     prof = ds.demand_profile.pivot(index="profile", columns="month", values="factor")
@@ -112,6 +114,11 @@ def build_demand(ds: Dataset, cal: Calendar, events: list, heel_share: float = 0
     heel = np.where(nodes["kind"] == "terminal", heel_share * nodes["tank"].to_numpy(), 0.0)
     nodes["floor"] = np.maximum(nodes["strategic_floor"].to_numpy(), heel)
     nodes["working"] = working_stock(mk, nodes, avg_daily, tank_share.to_numpy())
+    if start_level_stock:  # terminals without a working-stock figure hold their start level
+        bare = (nodes["working"].to_numpy() == 0) & (nodes["kind"].to_numpy() == "terminal")
+        top = FLOOR_MAX_SHARE_OF_TANK * nodes["tank"].to_numpy()
+        level = np.minimum(np.maximum(nodes["init"].to_numpy(), nodes["floor"].to_numpy()), top)
+        nodes["working"] = np.where(bare, level, nodes["working"].to_numpy())
     regas = np.repeat((nd["regas_mtpa"].map(mt_to_tbtu) / 365.0).to_numpy()[:, None], cal.n, 1)
     for ev in of_type(events, "terminal_outage"):
         row = np.flatnonzero((nodes["terminal"] == ev.terminal).to_numpy())

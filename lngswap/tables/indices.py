@@ -107,7 +107,8 @@ def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | No
     lookback = int(routes["rt_days"].max())
     events = list(case.events)
     all_cargo = build_cargoes(ds, cal, events, lookback, case.economics.spot_index)
-    dem = build_demand(ds, cal, events, case.economics.tank_heel_share)
+    dem = build_demand(ds, cal, events, case.economics.tank_heel_share,
+                       case.economics.working_stock_at_start_level)
     nodes = dem.nodes
 
     set_end_values(dem, ds, cal, case)
