@@ -3,7 +3,10 @@ r"""The LP, family by family: each function declares one family with its equatio
 Notation: c cargo, a arc (cargo, node, route), n import node, m market, k tier or step,
 z storage zone, d day. Energy in TBtu, money in million USD, so duals of balances are in
 USD/MMBtu. V_c cargo energy, \delta_a delivered share after boil-off, A_c availability,
-\eta_a the diversion fee on a DES cargo diverted to the rest of the world.
+\eta_a the diversion fee on a DES cargo diverted to the rest of the world, or the resale
+margin on a contracted FOB cargo resold to another buyer. Families in their own modules:
+working stocks and the end-of-run storage floor (`stocks.py`), the resale cap per contract
+(`resale.py`); commitments change bounds only (`commitments.py`).
 
 .. math::
 
