@@ -79,3 +79,60 @@ def test_the_default_year_is_plausible(base):
     assert 9.0 < mv["EU-NW"] < 13.5
     assert mv["JP"] > mv["EU-NW"]  # Asia pays a premium over Europe, as JKM over TTF
     assert base.schedule["source_country"].str.contains("Russia").any()
+
+
+CORE = ["JP", "KR", "EU-NW", "EU-IB", "EU-IT", "EU-SE", "UK", "TR"]
+
+
+def test_rest_of_world_buyers_own_their_contracts():
+    """China, India, other Asia and other are each a party, owning their contracts."""
+    from lngswap.inputs.dataset import load_dataset
+
+    ds = load_dataset("default")
+    mk = ds.markets.set_index("market")
+    row = mk[mk["kind"] == "row"]
+    assert row["party"].is_unique
+    assert not set(row["party"]) & set(mk.loc[mk["kind"] == "core", "party"])
+    con = ds.contracts[ds.contracts["market"].isin(row.index)]
+    assert (con["owner"] == con["market"].map(mk["party"])).all()
+
+
+def test_restricted_destination_clauses_hold(base):
+    """A DES cargo under a restricted destination clause lands in its owner's market only."""
+    from lngswap.inputs.dataset import load_dataset
+
+    con = load_dataset("default").contracts
+    strict = set(con.loc[(con["destination"] == "DES")
+                         & (con["destination_clause"] == "restricted"), "contract"])
+    sch = base.schedule[base.schedule["contract"].isin(strict)
+                        & (base.schedule["status"] == "planned")]
+    assert len(sch) > 100
+    assert (sch["party"] == sch["owner"]).all()
+
+
+def test_no_end_of_horizon_artefact(base):
+    """With the run-out, the last 30 days of every core market look like the rest of the
+    year: deliveries at least 75 % of a mean 30 days, stocks at least 80 % of the first day's."""
+    s = base.schedule
+    s = s[(s["arrival_date"] >= "2026-01-01") & (s["arrival_date"] <= "2026-12-31")]
+    mk = base.markets
+    assert mk["date"].max() == "2026-12-31"
+    for m in CORE:
+        g = s[s["market"] == m]
+        mean30 = g["delivered_mmbtu"].sum() / 365 * 30
+        last30 = g.loc[g["arrival_date"] > "2026-12-01", "delivered_mmbtu"].sum()
+        assert last30 >= 0.75 * mean30, m
+        k = mk[mk["market"] == m].sort_values("date")
+        assert k["lng_stock_mmbtu"].iloc[-1] >= 0.8 * k["lng_stock_mmbtu"].iloc[0], m
+        if m.startswith("EU"):
+            assert k["storage_mmbtu"].iloc[-1] >= 0.8 * k["storage_mmbtu"].iloc[0], m
+
+
+def test_working_stocks_hold_in_a_normal_year(base):
+    """Japan keeps about its 12 days, Korea its 13 (above the 9-day duty) in a normal year."""
+    cover = base.summary["lowest_days_of_cover"]
+    assert cover["KR"] >= 9.0
+    mk = base.markets
+    for m, days in (("JP", 12.0), ("KR", 13.0)):
+        assert mk.loc[mk["market"] == m, "days_of_cover"].median() >= 0.9 * days, m
+    assert base.summary["commitments"]["frozen_cargoes"]["contracted_des"] == 0

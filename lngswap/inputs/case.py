@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -42,7 +42,12 @@ class Horizon(Strict):
     """First and last day of the daily time grid (inclusive, ISO dates)."""
 
     start: date = Field(description="First day modelled.")
-    end: date = Field(description="Last day modelled (inclusive).")
+    end: date = Field(description="Last day reported (inclusive).")
+    run_out_days: int = Field(
+        0, ge=0, le=366, description="Days the LP runs past `end` so that stocks, storage "
+        "and purchases in the last weeks are planned for what follows (the bundled cases use "
+        "90: the winter quarter), not for an end of the world; results are written for "
+        "start..end only.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Horizon:
@@ -53,7 +58,13 @@ class Horizon(Strict):
 
     @property
     def days(self) -> int:
+        """Days reported (start..end)."""
         return (self.end - self.start).days + 1
+
+    @property
+    def lp_days(self) -> int:
+        """Days the LP models: the reported days plus the run-out."""
+        return self.days + self.run_out_days
 
 
 class SolverOptions(Strict):
@@ -94,6 +105,11 @@ class Economics(Strict):
     end_stock_value_usd_per_mmbtu: float = Field(
         10.5, ge=0, le=PRICE_MAX, description="Value of stock left at the end, up to its "
         "starting level, so the model does not empty tanks on the last day.")
+    end_stock_value_at_hub: bool = Field(
+        False, description="Value stock left at the end at its market's hub index on the "
+        "last day modelled (markets.csv hub_index: JKM for Asian buyers, TTF for European), "
+        "what it would cost to buy back then, instead of the flat end_stock_value; markets "
+        "without a hub_index keep the flat value.")
     floor_penalty_usd_per_mmbtu_day: float = Field(
         1.0, ge=0, le=PRICE_MAX, description="Cost per MMBtu and day a terminal's stock sits "
         "below its strategic floor: strategic stock may be drawn, at a price, before load is shed.")
@@ -109,6 +125,32 @@ class Economics(Strict):
         "on its day.")
     ship_day_penalty_usd: float = Field(
         0.0, ge=0, le=1e7, description="Extra cost per ship-day, on top of the charter rate.")
+    end_storage_min_share: float | None = Field(
+        None, ge=0, le=1, description="Storage fill the last day modelled should not fall "
+        "below (priced at the storage-target penalty): its published level for that date, so "
+        "the end of the run-out does not empty storage. Empty: no floor.")
+    fob_resale_fee_usd_per_mmbtu: float = Field(
+        0.25, ge=0, le=PRICE_MAX, description="Trading margin paid when a contracted FOB "
+        "cargo is resold to another buyer (estimate: a trader's margin of a few tens of "
+        "cents per MMBtu).")
+    working_stock_at_start_level: bool = Field(
+        False, description="Terminals of markets without `working_stock_days` hold their "
+        "starting stock (terminals.csv initial_fill, the normal operating level) as working "
+        "stock, at the working-stock penalty below it.")
+    resale_cap_share: float = Field(
+        1.0, ge=0, le=1, description="Share of each contract's volume its owner may resell "
+        "(FOB) or divert (DES, with consent) to other buyers over the horizon; 1 = no cap "
+        "(Korea's 2015 plan allowed resale abroad up to 20 % of annual imports).")
+    working_stock_penalty_usd_per_mmbtu_day: float = Field(
+        0.03, ge=0, le=PRICE_MAX, description="Cost per MMBtu and day a market's LNG stock "
+        "sits below its working stock (markets.csv working_stock_days): operators keep it "
+        "in normal times and draw on it in a crisis (estimate: about 0.9 USD/MMBtu a month, "
+        "a fraction of the price jump a crisis brings, far above the cost of carrying "
+        "stock).")
+    spot_index: Literal["brent", "henry_hub", "ttf", "jkm"] | None = Field(
+        None, description="Price spot cargoes at this hub index on their loading day instead "
+        "of their plant's short-run cost (sources.csv spot_cost), so a shock on the index "
+        "changes what a spot cargo costs. Empty: short-run cost.")
 
     @field_validator("storage_target_day")
     @classmethod
@@ -120,6 +162,29 @@ class Economics(Strict):
             raise ValueError(f"{v!r} is not a day of the year; expected MM-DD of a day that "
                              "exists every year (e.g. 11-01)") from None
         return v
+
+
+class Commitments(Strict):
+    """What is committed before a disruption becomes known stays committed.
+
+    Defaults are estimates from contract practice: an annual delivery programme is agreed
+    before the contract year and firmed up in rolling 90-day schedules, so a cargo's slot and
+    destination are firm about a month before loading; spot cargoes are bought days to weeks
+    before loading (a JKM assessment prices cargoes delivered a few weeks ahead).
+    """
+
+    programme_notice_days: int = Field(
+        30, ge=0, le=365, description="A contracted DES cargo's destination is fixed this "
+        "many days before loading (delivery programme).")
+    short_term_notice_days: int = Field(
+        21, ge=0, le=365, description="The same for DES cargoes of short-term contracts.")
+    fob_redirect_fee_usd_per_mmbtu: float = Field(
+        0.5, ge=0, le=PRICE_MAX, description="An FOB cargo inside its notice period may "
+        "still be sent to another market, up to loading, at this cost (re-nominating the "
+        "ship and terminal).")
+    spot_lead_days: int = Field(
+        14, ge=0, le=365, description="An uncontracted (spot) cargo must be bought at least this "
+        "many days before loading.")
 
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
@@ -154,6 +219,9 @@ class Case(Strict):
     solver: SolverOptions = Field(default_factory=SolverOptions)
     economics: Economics = Field(default_factory=Economics)
     shipping: Shipping = Field(default_factory=Shipping)
+    commitments: Commitments = Field(
+        default_factory=Commitments, description="Notice and lead times: what a surprise "
+        "disruption cannot change.")
     events: list[Event] = Field(default_factory=list, description="Disruptions.")
     rules: RuleSettings = Field(default_factory=RuleSettings, description="Compliance rules.")
     swaps: list[SwapAgreement] = Field(default_factory=list, description="Swap agreements.")
@@ -179,11 +247,14 @@ class Case(Strict):
 
     @model_validator(mode="after")
     def _events_in_horizon(self) -> Case:
+        last = self.horizon.end + timedelta(days=self.horizon.run_out_days)
         for i, ev in enumerate(self.events):
-            if ev.start < self.horizon.start or ev.end > self.horizon.end:
+            if ev.start < self.horizon.start or ev.start > self.horizon.end or ev.end > last:
                 raise ValueError(
                     f"key 'events.{i}' ({ev.type}): window {ev.start}..{ev.end} lies outside "
-                    f"the horizon {self.horizon.start}..{self.horizon.end}")
+                    f"the horizon {self.horizon.start}..{self.horizon.end} (an event may run on "
+                    f"into the {self.horizon.run_out_days}-day run-out, to {last}, but must "
+                    "start inside the horizon)")
         return self
 
 

@@ -114,9 +114,40 @@ class PriceShock(_Event):
         return self
 
 
+class FreightShock(_Event):
+    """Charter rates for voyages loading in the window: `factor` x the normal rate, or
+    `charter_usd_per_day` (e.g. Atlantic spot offers of 200,000 USD/day on 2-3 March 2026)."""
+
+    type: Literal["freight_shock"]
+    factor: float | None = Field(None, ge=0, description="Multiple of the normal rate.")
+    charter_usd_per_day: float | None = Field(None, ge=0, description="Rate in the window.")
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.factor is None) == (self.charter_usd_per_day is None):
+            raise ValueError("freight_shock needs exactly one of `factor` or "
+                             "`charter_usd_per_day`")
+        return self
+
+
+class WarRiskPremium(_PassageEvent):
+    """Each transit of `passage` in the window pays `usd_per_transit` of war-risk cover."""
+
+    type: Literal["war_risk_premium"]
+    usd_per_transit: float = Field(ge=0, description="Premium per transit, USD.")
+
+
+class StrandedShips(_PassageEvent):
+    """`carriers` LNG carriers caught behind a closed `passage` are lost to trade in the
+    window (51 either side of Hormuz on 5 March 2026, Kpler)."""
+
+    type: Literal["stranded_ships"]
+    carriers: float = Field(ge=0, description="Carriers unavailable.")
+
+
 Event = Annotated[
     SupplyOutage | ChokepointClosure | CanalRestriction | DemandShock | TerminalOutage
-    | FleetShortage | PriceShock,
+    | FleetShortage | PriceShock | FreightShock | WarRiskPremium | StrandedShips,
     Field(discriminator="type"),
 ]
 

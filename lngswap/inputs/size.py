@@ -56,7 +56,7 @@ def estimate(case, ds) -> dict:
     speed = case.shipping.speed_knots or float(fleet["speed_knots"])
     longest = float(ds.routes["distance_nm"].max()) if len(ds.routes) else 0.0
     lookback = 2 * np.ceil(longest / (speed * 24.0)) + np.ceil(float(fleet["port_days"]))
-    days = case.horizon.days
+    days = case.horizon.lp_days  # the LP runs on through the run-out
     src = ds.sources
     per_source = (src["capacity_mtpa"].to_numpy() * 1e6 * src["availability"].to_numpy()
                   / cargo_t * (days + lookback) / 365.0)

@@ -3,7 +3,10 @@ r"""The LP, family by family: each function declares one family with its equatio
 Notation: c cargo, a arc (cargo, node, route), n import node, m market, k tier or step,
 z storage zone, d day. Energy in TBtu, money in million USD, so duals of balances are in
 USD/MMBtu. V_c cargo energy, \delta_a delivered share after boil-off, A_c availability,
-\eta_a the diversion fee on a DES cargo diverted to the rest of the world.
+\eta_a the diversion fee on a DES cargo diverted to the rest of the world, or the resale
+margin on a contracted FOB cargo resold to another buyer. Families in their own modules:
+working stocks and the end-of-run storage floor (`stocks.py`), the resale cap per contract
+(`resale.py`); commitments change bounds only (`commitments.py`).
 
 .. math::
 
@@ -18,6 +21,8 @@ import numpy as np
 import pandas as pd
 
 from lngswap.model.lp import ConBlock, LinearProgram, VarBlock, shifted
+from lngswap.model.resale import resale_cap
+from lngswap.model.stocks import storage_end_floor, working_stock
 from lngswap.tables.indices import ModelData
 
 STORAGE_CYCLE_COST_USD_PER_MMBTU = 0.05  # keeps injection from cycling for free
@@ -33,10 +38,13 @@ def build_lp(md: ModelData) -> LinearProgram:
     cargo_balance(lp, md, v)
     stock_balance(lp, md, v)
     strategic_floor(lp, md, v)
+    working_stock(lp, md, v)
+    resale_cap(lp, md, v)
     market_balance(lp, md, v)
     row_balance(lp, md, v)
     storage_balance(lp, md, v)
     storage_target(lp, md, v)
+    storage_end_floor(lp, md, v)
     fleet_balance(lp, md, v)
     canal_capacity(lp, md, v)
     end_value(lp, md, v)
@@ -63,11 +71,14 @@ def declare_variables(lp: LinearProgram, md: ModelData) -> dict[str, VarBlock]:
     # x_a: share of cargo c(a) sent on arc a
     diverted = (arcs["diverted"].to_numpy(dtype=bool) if "diverted" in arcs
                 else np.zeros(len(arcs), dtype=bool))
+    resold = (arcs["resold"].to_numpy(dtype=bool) if "resold" in arcs
+              else np.zeros(len(arcs), dtype=bool))
     v["ship"] = lp.var("ship", arcs[["cargo", "node", "route"]],
                        ub=cargo["avail"].to_numpy()[ca],
                        cost=vol[ca] * (cargo["price_usd_per_mmbtu"].to_numpy()[ca]
                                        + arcs["freight_usd_per_mmbtu"].to_numpy()
-                                       + eco.des_diversion_fee_usd_per_mmbtu * diverted))
+                                       + eco.des_diversion_fee_usd_per_mmbtu * diverted
+                                       + eco.fob_resale_fee_usd_per_mmbtu * resold))
     live = cargo.index[cargo["has_arc"]].to_numpy()
     # u_c: share of cargo c not lifted (cancelled, or take-or-pay paid for nothing)
     v["unlifted"] = lp.var("unlifted", pd.DataFrame({"cargo": live}),
@@ -118,9 +129,11 @@ def declare_variables(lp: LinearProgram, md: ModelData) -> dict[str, VarBlock]:
                             cost=eco.storage_target_penalty_usd_per_mmbtu)
     v["ships_busy"] = lp.var("ships_busy", pd.DataFrame({"day": days}), ub=md.ships)
     v["end_stock"] = lp.var("end_stock", pd.DataFrame({"node": np.arange(len(nodes))}),
-                            ub=nodes["init"].to_numpy(), cost=-eco.end_stock_value_usd_per_mmbtu)
+                            ub=nodes["init"].to_numpy(),
+                            cost=-_end_value(nodes, len(nodes), eco.end_stock_value_usd_per_mmbtu))
     v["end_ugs"] = lp.var("end_ugs", pd.DataFrame({"zone": np.arange(len(sto))}),
-                          ub=sto["init"].to_numpy(), cost=-eco.end_stock_value_usd_per_mmbtu)
+                          ub=sto["init"].to_numpy(),
+                          cost=-_end_value(sto, len(sto), eco.end_stock_value_usd_per_mmbtu))
     return v
 
 
@@ -129,6 +142,11 @@ def hard_shortfall(v: dict[str, VarBlock]) -> None:
     explained: :math:`e_{mkd} = 0` (no unserved demand), :math:`b_{nd} = 0` (floors hard)."""
     v["unserved"].ub[:] = 0.0
     v["below_floor"].ub[:] = 0.0
+
+
+def _end_value(table: pd.DataFrame, n: int, flat: float) -> np.ndarray:
+    """Per-row value of end stock (the `end_value` column where the index tables set it)."""
+    return table["end_value"].to_numpy(dtype=float) if "end_value" in table else np.full(n, flat)
 
 
 def storage_target_days(md: ModelData) -> np.ndarray:

@@ -89,7 +89,7 @@ def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def build_arcs(pairs: pd.DataFrame, cargo: pd.DataFrame, nodes: pd.DataFrame,
                routes: pd.DataFrame, route_passages: pd.DataFrame, cal: Calendar, events: list,
-               prune: bool = True, capped: set[str] | None = None
+               prune: bool = True, capped: set[str] | None = None, fleet: Fleet | None = None
                ) -> tuple[pd.DataFrame, pd.DataFrame, dict, np.ndarray]:
     """Arcs for eligible (cargo, node) pairs: every open, non-dominated route arriving in time.
 
@@ -97,7 +97,8 @@ def build_arcs(pairs: pd.DataFrame, cargo: pd.DataFrame, nodes: pd.DataFrame,
     to carry along. Returns (arcs, crossings, counts): crossings has one row per (arc,
     passage) with the crossing `day`; counts says how many candidate arcs each pruning removed;
     cut_off lists the cargoes every one of whose routes crosses a closed passage. `capped`
-    names the passages with a transit cap (their routes never prune others).
+    names the passages with a transit cap (their routes never prune others). With `fleet`,
+    freight shocks and war-risk premiums of `events` are added to the arcs' freight.
     """
     p = pairs.copy()
     p["port"] = cargo["port"].to_numpy()[p["cargo"].to_numpy()]
@@ -115,6 +116,9 @@ def build_arcs(pairs: pd.DataFrame, cargo: pd.DataFrame, nodes: pd.DataFrame,
     shut, x = closed_legs(a, route_passages, cal, events)
     counts["closed_passage"] = int(shut.sum())
     a["blocked_by_closure"] = shut
+    if fleet is not None:
+        a["freight_usd_per_mmbtu"] = (a["freight_usd_per_mmbtu"].to_numpy()
+                                      + event_freight(a, x, fleet, cal, events))
     open_any = (~a["blocked_by_closure"]).groupby(a["cargo"]).any()
     cut_off = open_any.index[~open_any.to_numpy()].to_numpy()
 
@@ -154,6 +158,32 @@ def build_arcs(pairs: pd.DataFrame, cargo: pd.DataFrame, nodes: pd.DataFrame,
     return a, x[["arc", "passage", "day", "order"]], counts, cut_off
 
 
+def event_freight(legs: pd.DataFrame, crossings: pd.DataFrame, fleet: Fleet, cal: Calendar,
+                  events: list) -> np.ndarray:
+    r"""Extra freight per leg (USD/MMBtu) from the case's freight events.
+
+    A `freight_shock` reprices the whole round trip of a voyage loading in its window:
+    :math:`(R' - R)\, T^{rt} / V` with R the normal charter rate, R' the shocked one and V the
+    cargo's energy. A `war_risk_premium` charges each crossing of its passage on a day in
+    its window, laden and ballast alike (two transits per round trip, as canal fees).
+    Overlapping events add up.
+    """
+    extra = np.zeros(len(legs))
+    load = legs["load_day"].to_numpy()
+    rt = legs["rt_days"].to_numpy(dtype=float)
+    base = fleet.charter_usd_per_day
+    for ev in of_type(events, "freight_shock"):
+        inside = (load >= cal.day(ev.start)) & (load <= cal.day(ev.end))
+        rate = ev.charter_usd_per_day if ev.charter_usd_per_day is not None else base * ev.factor
+        extra += np.where(inside, (rate - base) * rt / fleet.cargo_mmbtu, 0.0)
+    for ev in of_type(events, "war_risk_premium"):
+        hit = ((crossings["passage"] == ev.passage) & (crossings["day"] >= cal.day(ev.start))
+               & (crossings["day"] <= cal.day(ev.end))).to_numpy()
+        n = np.bincount(crossings["arc"].to_numpy()[hit], minlength=len(legs))
+        extra += CANAL_FEE_LEGS * ev.usd_per_transit * n / fleet.cargo_mmbtu
+    return extra
+
+
 def closed_legs(legs: pd.DataFrame, route_passages: pd.DataFrame, cal: Calendar, events: list
                 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Which legs (rows with `route_id`, `load_day`) cross a passage on a day it is closed.
@@ -191,11 +221,14 @@ def canal_caps(ds: Dataset, cal: Calendar, events: list) -> pd.DataFrame:
 
 
 def fleet_available(fleet: Fleet, cal: Calendar, events: list) -> np.ndarray:
-    """Carriers available each day, after fleet shortages."""
+    """Carriers available each day, after fleet shortages and carriers stranded behind a
+    closed passage (never below zero)."""
     avail = np.full(cal.n, fleet.carriers)
     for ev in of_type(events, "fleet_shortage"):
         avail = np.where(ev.days(cal.start, cal.n), avail * ev.factor, avail)
-    return avail
+    for ev in of_type(events, "stranded_ships"):
+        avail = np.where(ev.days(cal.start, cal.n), avail - ev.carriers, avail)
+    return np.maximum(avail, 0.0)
 
 
 def at_sea(pre: pd.DataFrame, split: pd.DataFrame, nodes: pd.DataFrame, routes: pd.DataFrame,

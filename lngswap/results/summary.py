@@ -131,7 +131,7 @@ def summarise(b, out: Outcome, res, costs: dict, targets: list[dict]) -> dict:
         "status": out.status.value,
         "objective_usd": _r(out.objective * USD_PER_MUSD),
         "horizon": {"start": str(md.case.horizon.start), "end": str(md.case.horizon.end),
-                    "days": md.cal.n},
+                    "days": md.report_days, "run_out_days": md.cal.n - md.report_days},
         "cooperation": md.case.cooperation,
         "unserved_mmbtu": {k: _r(v, 0) for k, v in unserved.items()},
         "delivered_mmbtu": {k: _r(v, 0) for k, v in delivered.items()},

@@ -26,6 +26,7 @@ from lngswap.results.extract import (
     schedule_table,
     storage_targets,
 )
+from lngswap.results.horizon import within_horizon
 from lngswap.results.summary import summarise
 from lngswap.solve.diagnose import explain_failure
 from lngswap.solve.highs_backend import HighsSession, Outcome, Status, highs_options
@@ -100,6 +101,7 @@ def extract(b: Built, out: Outcome) -> Results:
     sch = schedule_table(md, x)
     inv = inventory_table(md, lp, out)
     mkt = markets_table(md, lp, out, inv)
+    sch, inv, mkt = within_horizon(md, sch, inv, mkt)
     res = Results(schedule=sch, inventory=inv, markets=mkt, summary={})
     res.summary = summarise(b, out, res, cost_breakdown(md, lp, out), storage_targets(md, lp, out))
     extract_extensions(b, out, res)

@@ -26,6 +26,7 @@ from lngswap.areas.extensions import references as area_references
 from lngswap.areas.swaps import Reference, SwapInputs, reference_from, surprise_day
 from lngswap.inputs.case import Case
 from lngswap.inputs.dataset import Dataset
+from lngswap.model.commitments import commitments_summary, freeze_commitments
 from lngswap.results.extract import Results, inventory_table, markets_table
 from lngswap.results.summary import RunSummary
 from lngswap.solve.diagnose import explain_failure
@@ -74,6 +75,7 @@ class Solved:
     plan: Solved | None = None      # its plan without events, under `foresight: surprise`
     fixed: dict | None = None       # variables fixed at the plan, per family
     fixed_before_day: int = 0
+    frozen: dict | None = None      # cargoes each commitment rule froze at the plan
 
 
 def case_key(case: Case, ds: Dataset) -> str:
@@ -146,11 +148,13 @@ class Study:
         what = "plan without events" + ("" if purpose == "run" else f" ({purpose})")
         plan = self.solve(case.model_copy(update={"events": []}), what)
         fixed = fix_before(b, plan.built, plan.out, t0)
+        frozen = freeze_commitments(b, plan.built, plan.out, t0)
         b.form = b.lp.matrices()
         # a reference is data for other models, and a warm start may end on another of the
         # LP's optimal vertices than the cold solve: only end results start warm
         out = self._solve(b, purpose, warm_from=plan if purpose in WARM_PURPOSES else None)
-        return Solved(b, out, purpose, plan=plan, fixed=fixed, fixed_before_day=t0)
+        return Solved(b, out, purpose, plan=plan, fixed=fixed, fixed_before_day=t0,
+                      frozen=frozen)
 
     def _keep(self, key: str, sv: Solved) -> None:
         self._memo[key] = sv
@@ -240,6 +244,9 @@ class Study:
         res.summary["foresight"] = {"mode": case.foresight,
                                     "fixed_before_day": sv.fixed_before_day or None,
                                     "fixed_variables": sv.fixed or {}}
+        known = (str(b.md.cal.date_of([sv.fixed_before_day])[0]) if sv.frozen is not None
+                 else None)
+        res.summary["commitments"] = commitments_summary(case, sv.frozen, known)
         res.summary["solves"] = [s.as_dict() for s in self.solves[first:]]
         RunSummary.model_validate(res.summary)  # the typed schema holds for every run
         return res

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lngswap.errors import Problems
-from lngswap.inputs.calendar import Calendar
+from lngswap.errors import InputError, Problems
+from lngswap.inputs.calendar import Calendar, price_paths
 from lngswap.inputs.case import Case
 from lngswap.inputs.dataset import Dataset
 from lngswap.inputs.size import check_model_size
@@ -47,6 +47,11 @@ class ModelData:
     canal: pd.DataFrame          # passage, day, cap
     counts: dict = field(default_factory=dict)
     extras: dict = field(default_factory=dict)  # filled by rules and swaps
+    report_days: int = -1        # days reported (the LP runs `cal.n`, run-out included)
+
+    def __post_init__(self) -> None:
+        if self.report_days < 0:
+            self.report_days = self.cal.n
 
     @property
     def nodes(self) -> pd.DataFrame:
@@ -74,7 +79,21 @@ def check_names(case: Case, ds: Dataset) -> None:
                   f"{', '.join(sorted(markets))}")
         if ev.type == "terminal_outage" and ev.terminal not in terminals:
             p.add(f"{key}.terminal': unknown terminal {ev.terminal!r}")
+        if ev.type == "price_shock" and ev.index not in used_indices(case, ds):
+            p.add(f"{key}': price_shock event on index {ev.index!r}, which no contract or spot "
+                  f"price of the case uses, would change nothing; indexes in use: "
+                  f"{', '.join(sorted(used_indices(case, ds)))} (set economics.spot_index to "
+                  "price spot cargoes from a hub)")
     p.raise_if_any()
+
+
+def used_indices(case: Case, ds: Dataset) -> set[str]:
+    """Price indexes something in the case reads: contract formulas and the spot index."""
+    con = ds.contracts
+    used = set(con.loc[con["price_formula"] != "fixed", "index"].astype(str))
+    if case.economics.spot_index:
+        used.add(case.economics.spot_index)
+    return used
 
 
 def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | None = None
@@ -82,21 +101,25 @@ def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | No
     """From a validated case and dataset to index tables."""
     check_names(case, ds)
     check_model_size(case, ds)  # before anything large is built
-    cal = Calendar(case.horizon.start, case.horizon.days)
+    # the LP runs past the reported horizon (the run-out), so the last reported weeks are
+    # planned for what follows them; results are cut back to `report_days`
+    cal = Calendar(case.horizon.start, case.horizon.lp_days)
     fleet = fleet_of(ds, case.shipping)
     routes, route_passages = route_table(ds, fleet)
     lookback = int(routes["rt_days"].max())
     events = list(case.events)
-    all_cargo = build_cargoes(ds, cal, events, lookback)
-    dem = build_demand(ds, cal, events, case.economics.tank_heel_share)
+    all_cargo = build_cargoes(ds, cal, events, lookback, case.economics.spot_index)
+    dem = build_demand(ds, cal, events, case.economics.tank_heel_share,
+                       case.economics.working_stock_at_start_level)
     nodes = dem.nodes
 
+    set_end_values(dem, ds, cal, case)
     cargo = all_cargo[all_cargo["load_day"] >= 0].reset_index(drop=True)
     pairs = eligible_pairs(cargo, nodes, case.cooperation, partners)
     canal = canal_caps(ds, cal, events)
     arcs, crossings, counts, cut_off = build_arcs(pairs, cargo, nodes, routes, route_passages,
                                                   cal, events, prune=case.solver.prune_routes,
-                                                  capped=set(canal["passage"]))
+                                                  capped=set(canal["passage"]), fleet=fleet)
     cargo["cut_off"] = False
     cargo.loc[cut_off, "cut_off"] = True
     # a cargo that cannot sail at all (every route closed) is not bought: force majeure
@@ -115,7 +138,27 @@ def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | No
     return ModelData(case=case, cal=cal, fleet=fleet, cargo=cargo, arcs=arcs,
                      crossings=crossings, demand=dem, inflow=inflow, at_sea_legs=legs,
                      ships=ships, canal=canal, counts=counts,
-                     extras={"presea_cargo": presea})
+                     extras={"presea_cargo": presea}, report_days=case.horizon.days)
+
+
+def set_end_values(dem: DemandSide, ds: Dataset, cal: Calendar, case: Case) -> None:
+    """Value (USD/MMBtu) of stock left on the last day, per node and storage zone: the flat
+    `economics.end_stock_value`, or with `end_stock_value_at_hub` the market's hub index
+    (markets.csv `hub_index`) on the last day modelled."""
+    flat = case.economics.end_stock_value_usd_per_mmbtu
+    value = pd.Series(flat, index=ds.markets["market"].to_numpy(), dtype=float)
+    if case.economics.end_stock_value_at_hub and "hub_index" in ds.markets.columns:
+        paths = price_paths(ds.prices, cal, list(case.events), 0)
+        for m, idx in zip(ds.markets["market"], ds.markets["hub_index"].astype(str).str.strip(),
+                          strict=True):
+            if idx and idx not in paths:
+                raise InputError(f"markets.csv: market {m!r} hub_index {idx!r} is not a price "
+                                 f"index; expected one of {', '.join(sorted(paths))}")
+            if idx:
+                value[m] = float(paths[idx][-1])
+    dem.nodes["end_value"] = dem.nodes["market"].map(value).fillna(flat).to_numpy()
+    zone_market = dem.markets["market"].to_numpy()[dem.storage["market"].to_numpy()]
+    dem.storage["end_value"] = pd.Series(zone_market).map(value).fillna(flat).to_numpy()
 
 
 def _presea_split(pre: pd.DataFrame, nodes: pd.DataFrame, routes: pd.DataFrame

@@ -3,8 +3,10 @@
 Cooperation modes (the case's `cooperation:`), which bracket what an agreement can achieve:
 
 - isolated: a contracted cargo serves its owner's nodes; an FOB cargo may also be resold to
-  the rest of the world, a DES cargo only diverted there with the seller's consent, for a
-  share of the margin (its destination clause); spot cargoes go anywhere.
+  the rest of the world for a trading margin, a DES cargo only diverted there with the
+  seller's consent, for a share of the margin, and not at all when its destination clause is
+  `restricted` (resale outside the buyer's market impossible); spot cargoes go anywhere.
+  Every rest-of-world market is its own party (China, India, other Asia, other).
 - swaps: as isolated, plus the nodes of the owner's swap partners (the swap ledger then
   makes the borrower repay; see `swaps.py`).
 - pooled: every party's cargo may serve every node (the cooperative upper bound).
@@ -74,11 +76,16 @@ def eligible_pairs(cargo: pd.DataFrame, nodes: pd.DataFrame, cooperation: str,
     c_idx, n_idx = np.meshgrid(np.arange(len(cargo)), np.arange(len(nodes)), indexing="ij")
     c_idx, n_idx = c_idx.ravel(), n_idx.ravel()
     o, p = owner[c_idx], party[n_idx]
-    # an FOB cargo may be resold to the rest of the world; a DES cargo only by diversion, with
-    # the seller's consent and a share of the margin (`economics.des_diversion_fee`)
+    # an FOB cargo may be resold to the rest of the world, for a trading margin
+    # (`economics.fob_resale_fee`); a DES cargo only by diversion, with the seller's consent
+    # and a share of the margin (`economics.des_diversion_fee`), unless its destination clause
+    # restricts it to the buyer's own market
     des = cargo["destination"].to_numpy()[c_idx] == "DES"
+    clause = (cargo["clause"].to_numpy()[c_idx] if "clause" in cargo
+              else np.full(len(c_idx), "consent", dtype=object))
+    contracted = o != SPOT
     resale = is_row[n_idx] & ~des
-    diverted = is_row[n_idx] & des & (o != p) & (o != SPOT)
+    diverted = is_row[n_idx] & des & (clause != "restricted") & (o != p) & contracted
     own = (o == SPOT) | (o == p) | resale | diverted
     ok = own.copy() if cooperation != "pooled" else np.ones_like(own)
     swap = np.zeros_like(own)
@@ -90,6 +97,7 @@ def eligible_pairs(cargo: pd.DataFrame, nodes: pd.DataFrame, cooperation: str,
     out["lender"] = np.where(swap[ok], o[ok], "")
     out["borrower"] = np.where(swap[ok], p[ok], "")
     out["diverted"] = diverted[ok]
+    out["resold"] = (resale & contracted & (o != p))[ok]
     return out
 
 
@@ -202,6 +210,13 @@ def core_accounts(md, blocks: dict, row_price: np.ndarray) -> Accounts:
         div = arcs["diverted"].to_numpy(dtype=bool)
         acc.add("diversion_fee_usd", "ship", payer[div], a[div],
                 vol[div] * md.case.economics.des_diversion_fee_usd_per_mmbtu)
+    redirect = md.extras.get("arc_redirect_fee_usd_per_mmbtu")
+    if redirect is not None:  # an FOB cargo redirected inside its notice period
+        acc.add("diversion_fee_usd", "ship", payer, a, vol * redirect)
+    if "resold" in arcs:  # an FOB cargo resold to another buyer: the owner pays the margin
+        rs = arcs["resold"].to_numpy(dtype=bool)
+        acc.add("diversion_fee_usd", "ship", payer[rs], a[rs],
+                vol[rs] * md.case.economics.fob_resale_fee_usd_per_mmbtu)
     resale = contracted & row_node & (owner != node_party)
     if resale.any():
         rpos = pd.Series(np.arange(len(dem.row_markets)), index=dem.row_markets["market"])
@@ -226,6 +241,10 @@ def core_accounts(md, blocks: dict, row_price: np.ndarray) -> Accounts:
             np.arange(bf.size), bf.cost)
     acc.add("below_floor_mmbtu_days", "below_floor", pidx(npart[node_of("below_floor")]),
             np.arange(bf.size), 1.0)
+    if "below_working" in blocks:
+        bw = blocks["below_working"]
+        acc.add("floor_penalty_usd", "below_working", pidx(npart[node_of("below_working")]),
+                np.arange(bw.size), bw.cost)
     es = blocks["end_stock"]
     acc.add("end_stock_value_usd", "end_stock", pidx(npart[node_of("end_stock")]),
             np.arange(es.size), -es.cost)
@@ -239,9 +258,9 @@ def core_accounts(md, blocks: dict, row_price: np.ndarray) -> Accounts:
             pidx(dem.row_markets["party"].to_numpy()[rs.index["market"].to_numpy()]),
             np.arange(rs.size), -rs.cost)
     zparty = mparty[dem.storage["market"].to_numpy()] if len(dem.storage) else np.array([])
-    for name in ("inject", "ugs_short", "end_ugs"):
-        blk = blocks[name]
-        if not blk.size:
+    for name in ("inject", "ugs_short", "ugs_end_short", "end_ugs"):
+        blk = blocks.get(name)
+        if blk is None or not blk.size:
             continue
         zp = pidx(zparty[blk.index["zone"].to_numpy()])
         if name == "end_ugs":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lngswap.errors import InputError
 from lngswap.inputs.calendar import Calendar, price_paths
 from lngswap.inputs.dataset import Dataset
 from lngswap.inputs.events import of_type
@@ -24,13 +25,14 @@ def cargo_tonnes(ds: Dataset) -> float:
     return ds.fleet_value("cargo_m3") * T_PER_M3
 
 
-def build_cargoes(ds: Dataset, cal: Calendar, events: list, lookback_days: int) -> pd.DataFrame:
+def build_cargoes(ds: Dataset, cal: Calendar, events: list, lookback_days: int,
+                  spot_index: str | None = None) -> pd.DataFrame:
     """One row per cargo loaded from `-lookback_days` to the horizon end.
 
     Columns: cargo_id, source, name, country, port, tags, load_day, volume_tbtu, owner,
     contract, market (the contract buyer's market, empty for spot), term, destination,
-    price_usd_per_mmbtu, cancel_usd_per_mmbtu, avail (share of the cargo that exists after
-    supply outages).
+    clause (destination clause: restricted, consent or none), price_usd_per_mmbtu,
+    cancel_usd_per_mmbtu, avail (share of the cargo that exists after supply outages).
     """
     src = ds.sources.sort_values("source", kind="stable").reset_index(drop=True)
     con = ds.contracts.sort_values("contract", kind="stable").reset_index(drop=True)
@@ -61,7 +63,7 @@ def build_cargoes(ds: Dataset, cal: Calendar, events: list, lookback_days: int) 
                                  zip(cargo["source"], dates, strict=True)])
     _dedupe_ids(cargo)
     cargo["volume_tbtu"] = vol_tbtu
-    _attach_contract_terms(cargo, con, ds, cal, events, first)
+    _attach_contract_terms(cargo, con, ds, cal, events, first, spot_index)
     cargo["avail"] = supply_availability(cargo, cal, events)
     return cargo.drop(columns=["contract_row", "spot_cost"])
 
@@ -103,11 +105,14 @@ def _dedupe_ids(cargo: pd.DataFrame) -> None:
 
 
 def _attach_contract_terms(cargo: pd.DataFrame, con: pd.DataFrame, ds: Dataset, cal: Calendar,
-                           events: list, first: int) -> None:
-    """Owner, contract, buyer market, price and cancellation cost of each cargo."""
+                           events: list, first: int, spot_index: str | None = None) -> None:
+    """Owner, contract, buyer market, destination clause, price and cancellation cost of each
+    cargo. A spot cargo costs its plant's short-run cost, or the hub index `spot_index` on its
+    loading day when the case prices spot purchases from a hub."""
     j = cargo["contract_row"].to_numpy(dtype=np.int64)
     is_con = j >= 0
     jj = np.where(is_con, j, 0)
+
     def pick(col: str, default: str) -> np.ndarray:
         vals = con[col].to_numpy(dtype=object) if len(con) else np.array([default], dtype=object)
         return np.where(is_con, vals[jj], default)
@@ -117,24 +122,71 @@ def _attach_contract_terms(cargo: pd.DataFrame, con: pd.DataFrame, ds: Dataset, 
     cargo["market"] = pick("market", "")
     cargo["term"] = pick("term", SPOT)
     cargo["destination"] = pick("destination", "FOB")
-    paths = price_paths(ds.prices, cal, events, first)
-    day_pos = cargo["load_day"].to_numpy() - first
+    if "destination_clause" in con.columns:
+        cargo["clause"] = pick("destination_clause", "none")
+    else:  # a dataset without the column: DES cargoes need the seller's consent, FOB is free
+        cargo["clause"] = np.where(cargo["destination"] == "DES", "consent", "none")
+    day = cargo["load_day"].to_numpy()
     price = cargo["spot_cost"].to_numpy(dtype=float).copy()
+    if spot_index is not None:
+        spot = ~is_con
+        price[spot] = formula_level(ds.prices, cal, events, first, spot_index, 0, 0, day[spot])
     cancel = np.zeros(len(cargo))
     k = np.flatnonzero(is_con)
     jk = j[k]
     fixed = con["price_formula"].to_numpy()[jk] == "fixed"
     index = con["index"].to_numpy(dtype=object)[jk]
+    lag = _months(con, "index_lag_months")[jk]
+    avg = _months(con, "index_average_months")[jk]
     level = np.zeros(len(k))
-    for name in sorted(set(index[~fixed])):
-        on = (index == name) & ~fixed
-        level[on] = paths[name][day_pos[k[on]]]
+    for name, lg, av in sorted({(n, a, b) for n, a, b, f in zip(index, lag, avg, fixed,
+                                                                strict=True) if not f}):
+        on = (index == name) & (lag == lg) & (avg == av) & ~fixed
+        level[on] = formula_level(ds.prices, cal, events, first, name, lg, av, day[k[on]])
     price[k] = (con["slope"].to_numpy(dtype=float)[jk] * level
                 + con["constant_usd_per_mmbtu"].to_numpy(dtype=float)[jk])
     fee = con["cancel_fee_usd_per_mmbtu"].to_numpy(dtype=float)[jk]
     cancel[k] = np.where(np.isnan(fee), price[k], fee)  # empty fee: take-or-pay at full price
     cargo["price_usd_per_mmbtu"] = np.round(price, 6)
     cargo["cancel_usd_per_mmbtu"] = np.round(cancel, 6)
+
+
+def _months(con: pd.DataFrame, col: str) -> np.ndarray:
+    """An optional whole-months column of contracts.csv (0 where the dataset lacks it)."""
+    if col not in con.columns:
+        return np.zeros(len(con), dtype=np.int64)
+    raw = con[col].astype(str).str.strip().replace("", "0")
+    num = pd.to_numeric(raw, errors="coerce")
+    bad = num.isna() | (num < 0) | (num != np.floor(num))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"contracts.csv row {i + 2}, column '{col}': {con[col].iat[i]!r}; "
+                         "expected a whole number of months >= 0")
+    return num.to_numpy(dtype=np.int64)
+
+
+def formula_level(prices: pd.DataFrame, cal: Calendar, events: list, first: int, index: str,
+                  lag_months: int, average_months: int, days: np.ndarray) -> np.ndarray:
+    r"""Index level a price formula reads on each loading day.
+
+    With `average_months` = 0 it is the day's level; otherwise the mean of the monthly
+    averages of months :math:`m - L - A + 1 .. m - L` (L lag, A averaging months, m the
+    loading month), as oil-indexed contracts read Brent (e.g. A = 3, L = 1: months n-1..n-3).
+    Days before the price table starts take its earliest level.
+    """
+    if average_months <= 0:
+        path = price_paths(prices, cal, events, first)[index]
+        return path[np.asarray(days) - first]
+    back = 31 * (lag_months + average_months + 1)
+    lo = first - back
+    path = price_paths(prices, cal, events, lo)[index]
+    dates = pd.DatetimeIndex(cal.dates[0] + pd.to_timedelta(np.arange(lo, cal.n), unit="D"))
+    key = dates.year.to_numpy() * 12 + dates.month.to_numpy() - 1
+    monthly = pd.Series(path).groupby(key).mean()
+    mean_of = monthly.rolling(average_months, min_periods=1).mean().shift(lag_months)
+    mean_of = mean_of.bfill()
+    want = key[np.asarray(days) - lo]
+    return mean_of.reindex(want).to_numpy(dtype=float)
 
 
 def supply_availability(cargo: pd.DataFrame, cal: Calendar, events: list) -> np.ndarray:
