@@ -147,9 +147,7 @@ class Study:
             return Solved(b, self._solve(b, purpose), purpose)
         what = "plan without events" + ("" if purpose == "run" else f" ({purpose})")
         plan = self.solve(case.model_copy(update={"events": []}), what)
-        fixed = fix_before(b, plan.built, plan.out, t0)
-        frozen = freeze_commitments(b, plan.built, plan.out, t0)
-        b.form = b.lp.matrices()
+        fixed, frozen = hold_to_plan(b, plan.built, plan.out, t0)
         # a reference is data for other models, and a warm start may end on another of the
         # LP's optimal vertices than the cold solve: only end results start warm
         out = self._solve(b, purpose, warm_from=plan if purpose in WARM_PURPOSES else None)
@@ -250,6 +248,16 @@ class Study:
         res.summary["solves"] = [s.as_dict() for s in self.solves[first:]]
         RunSummary.model_validate(res.summary)  # the typed schema holds for every run
         return res
+
+
+def hold_to_plan(b: Built, plan: Built, plan_out: Outcome, t0: int) -> tuple[dict, dict]:
+    """What a surprise leaves of the plan without events: every decision dated before day t0
+    fixed at the plan's, and the cargoes committed by then (delivery programmes, spot
+    purchases) held to it. Rebuilds the model's matrices; returns what was fixed and frozen."""
+    fixed = fix_before(b, plan, plan_out, t0)
+    frozen = freeze_commitments(b, plan, plan_out, t0)
+    b.form = b.lp.matrices()
+    return fixed, frozen
 
 
 def plan_values_before(res: Results, plan: Built, plan_out: Outcome, t0: int) -> None:

@@ -61,9 +61,10 @@ def study_solve(case: Case, ds: Dataset, anchor_key: str) -> tuple[Results, dict
     Returns the results and what was reused: `anchor_built` (this call built and solved the
     anchor), `warm` (re-solved in the anchor's model from its basis), seconds by phase.
     """
+    from lngswap.model.commitments import commitments_summary
     from lngswap.studies import api
-    from lngswap.studies.foresight import first_event_day, fix_before
-    from lngswap.studies.study import plan_values_before
+    from lngswap.studies.foresight import first_event_day
+    from lngswap.studies.study import hold_to_plan, plan_values_before
 
     t0 = time.perf_counter()
     info = {"anchor_built": False, "warm": False}
@@ -82,9 +83,8 @@ def study_solve(case: Case, ds: Dataset, anchor_key: str) -> tuple[Results, dict
     b = api.build(case, ds)
     t_start = first_event_day(case, b.md.cal)
     surprise = case.foresight == "surprise" and t_start is not None and t_start > 0
-    fixed = fix_before(b, anchor.built, anchor.outcome, t_start) if surprise else {}
-    if surprise:
-        b.form = b.lp.matrices()
+    fixed, frozen = (hold_to_plan(b, anchor.built, anchor.outcome, t_start) if surprise
+                     else ({}, None))
     t2 = time.perf_counter()
     out = None
     if anchor.session is not None and anchor.basis is not None:
@@ -101,6 +101,8 @@ def study_solve(case: Case, ds: Dataset, anchor_key: str) -> tuple[Results, dict
     res.summary["foresight"] = {"mode": case.foresight,
                                 "fixed_before_day": t_start if fixed else None,
                                 "fixed_variables": fixed}
+    known = str(b.md.cal.date_of([t_start])[0]) if frozen is not None else None
+    res.summary["commitments"] = commitments_summary(case, frozen, known)
     info.update(anchor_s=t1 - t0, build_s=t2 - t1, solve_s=t3 - t2,
                 extract_s=time.perf_counter() - t3, highs_s=out.highs_s,
                 iterations=out.iterations)
