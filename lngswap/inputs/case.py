@@ -250,11 +250,12 @@ class Case(Strict):
         last = self.horizon.end + timedelta(days=self.horizon.run_out_days)
         for i, ev in enumerate(self.events):
             if ev.start < self.horizon.start or ev.start > self.horizon.end or ev.end > last:
+                run_out = (f" (an event may run on into the {self.horizon.run_out_days}-day "
+                           f"run-out, to {last}, but must start inside the horizon)"
+                           if self.horizon.run_out_days else "")
                 raise ValueError(
                     f"key 'events.{i}' ({ev.type}): window {ev.start}..{ev.end} lies outside "
-                    f"the horizon {self.horizon.start}..{self.horizon.end} (an event may run on "
-                    f"into the {self.horizon.run_out_days}-day run-out, to {last}, but must "
-                    "start inside the horizon)")
+                    f"the horizon {self.horizon.start}..{self.horizon.end}{run_out}")
         return self
 
 

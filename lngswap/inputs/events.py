@@ -119,8 +119,9 @@ class FreightShock(_Event):
     `charter_usd_per_day` (e.g. Atlantic spot offers of 200,000 USD/day on 2-3 March 2026)."""
 
     type: Literal["freight_shock"]
-    factor: float | None = Field(None, ge=0, description="Multiple of the normal rate.")
-    charter_usd_per_day: float | None = Field(None, ge=0, description="Rate in the window.")
+    factor: float | None = Field(None, ge=0, le=20, description="Multiple of the normal rate.")
+    charter_usd_per_day: float | None = Field(None, ge=0, le=1e7,
+                                              description="Rate in the window.")
 
     @model_validator(mode="after")
     def _one(self):
@@ -134,7 +135,7 @@ class WarRiskPremium(_PassageEvent):
     """Each transit of `passage` in the window pays `usd_per_transit` of war-risk cover."""
 
     type: Literal["war_risk_premium"]
-    usd_per_transit: float = Field(ge=0, description="Premium per transit, USD.")
+    usd_per_transit: float = Field(ge=0, le=1e8, description="Premium per transit, USD.")
 
 
 class StrandedShips(_PassageEvent):
@@ -142,7 +143,7 @@ class StrandedShips(_PassageEvent):
     window (51 either side of Hormuz on 5 March 2026, Kpler)."""
 
     type: Literal["stranded_ships"]
-    carriers: float = Field(ge=0, description="Carriers unavailable.")
+    carriers: float = Field(ge=0, le=1e4, description="Carriers unavailable.")
 
 
 Event = Annotated[
