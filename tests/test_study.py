@@ -253,3 +253,11 @@ def test_a_warm_start_past_its_budget_starts_again_cold(toy, monkeypatch):
                    ("run", "cold", "optimal")]
     assert res.summary["objective_usd"] == pytest.approx(normal.summary["objective_usd"],
                                                          rel=1e-9)
+
+
+def test_each_solve_is_timed(toy):
+    case = swaps_case(toy)
+    res = Study(load_dataset(case.dataset), PlanStore(None)).run(case)
+    run = res.summary["solves"][-1]
+    assert run["start"] == "warm"
+    assert run["seconds"] >= res.summary["timings_s"]["highs"] > 0

@@ -182,7 +182,8 @@ class Study:
                 start = warm_from.out.basis if warm_from is not None else None
                 if start is not None:
                     out, session = self._warm(b, purpose, options, warm_from, t0)
-                    t0 = time.perf_counter()
+                    if out is None:  # given up: the cold solve is timed on its own
+                        t0 = time.perf_counter()
                 if out is None:
                     session = HighsSession(b.form, options)
                     out = session.solve()
