@@ -191,7 +191,9 @@ def run_once(case_path: Path, sets: list[str] | None) -> tuple[dict, dict]:
                            output_flag=False)
     t3 = time.perf_counter()
     highs_s = float(m.solver_model.getRunTime())
-    run = {"index_s": t1 - t0, "lp_s": t2 - t1, "build_s": t2 - t0,
+    iterations = int(m.solver_model.getInfo().simplex_iteration_count)
+    run = {"iterations": iterations,
+           "index_s": t1 - t0, "lp_s": t2 - t1, "build_s": t2 - t0,
            "handover_s": (t3 - t2) - highs_s, "highs_s": highs_s, "e2e_s": t3 - t0,
            "objective": float(m.objective.value), "status": f"{status}/{cond}"}
     return run, size_of(m)

@@ -192,12 +192,13 @@ def run_once(case_path: Path, sets: list[str] | None) -> tuple[dict, dict]:
     h = opt._solver_model  # the highspy.Highs instance appsi holds
     highs_s = float(h.getRunTime())
     lp = h.getLp()
-    run = {"index_s": t1 - t0, "lp_s": t2 - t1, "build_s": t2 - t0,
+    run = {"iterations": int(h.getInfo().simplex_iteration_count),
+           "index_s": t1 - t0, "lp_s": t2 - t1, "build_s": t2 - t0,
            "handover_s": (t3 - t2) - highs_s, "highs_s": highs_s, "loadback_s": t4 - t3,
            "e2e_s": t4 - t0, "objective": float(res.best_feasible_objective),
            "status": res.termination_condition.name}
     size = {"variables": int(lp.num_col_), "constraints": int(lp.num_row_),
-            "nonzeros": int(lp.a_matrix_.index_.__len__())}
+            "nonzeros": len(lp.a_matrix_.index_)}
     del x
     return run, size
 
