@@ -2,7 +2,8 @@
 [--peers] [--highs-methods [S,...]] [--quick] [--repeat N] [--out FILE.json]`.
 
 Each record runs in its own child process, so its peak memory is its own. Records: one per
-instance and method (`lngswap`; with `--peers` also `pyomo-highs` and `linopy`; with
+instance and method (`lngswap`; with `--peers` also `pyomo-highs` and `linopy`, the same
+formulation written in each tool from the same index tables, `benchmarks/peers/`; with
 `--highs-methods` one `highs:<setting>` record per HiGHS setting of `SETTINGS`), with model
 size, phase timings (medians of `--repeat` runs), HiGHS's own run time, end-to-end time and
 peak memory. `--quick` runs the small synthetic instance once (a smoke test: timings
@@ -57,9 +58,10 @@ def _one(spec: dict) -> dict:
             extra = SETTINGS[method.removeprefix("highs:")]
             sets += [f"solver.time_limit_s={spec.get('time_limit', 1800)}", *extra]
             return time_ours(path, inst, sets, write=False, repeat=repeat, method=method)
-        from benchmarks.peers import time_linopy, time_pyomo
-
-        peer = time_pyomo if method == "pyomo-highs" else time_linopy
+        if method == "pyomo-highs":
+            from benchmarks.peers.pyomo_peer import time_pyomo as peer
+        else:
+            from benchmarks.peers.linopy_peer import time_linopy as peer
         return peer(path, inst, sets, repeat=repeat)
 
 

@@ -76,7 +76,7 @@ def markdown(records: list[dict]) -> str:
             ("extract_s", "extract s", ".3f"), ("write_s", "write s", ".3f"),
             ("peak_rss_mib", "peak RSS MiB", ",.0f"),
             ("objective_rel_diff", "objective vs lngswap", ".1e")]
-    lines = _table(main, cols)
+    lines = _table(main, cols) + peer_notes(main)
     tuned = [r for r in records if str(r.get("method", "")).startswith("highs:")
              or (r.get("method") == "lngswap" and r.get("settings_run"))]
     if tuned:
@@ -103,6 +103,18 @@ def markdown(records: list[dict]) -> str:
                       f"per variant median {np.median(per):.2f} s, max {max(per):.2f} s; "
                       f"model of {r['variables']:,} variables."]
     return "\n".join(lines)
+
+
+def peer_notes(records: list[dict]) -> list[str]:
+    """One line per peer: its model code and the versions of its tool and of HiGHS."""
+    tool = {"linopy": "linopy", "pyomo-highs": "pyomo"}
+    seen: dict[str, str] = {}
+    for r in records:
+        m, mach = r.get("method"), r.get("machine") or {}
+        if m in tool and m not in seen:
+            seen[m] = (f"`{m}`: `{r.get('model_code', '?')}` ({tool[m]} "
+                       f"{mach.get(tool[m], '?')}, highspy {mach.get('highspy', '?')})")
+    return ["", "Peers: " + "; ".join(seen[k] for k in sorted(seen)) + "."] if seen else []
 
 
 def plot(records: list[dict], png: Path) -> dict[str, float]:

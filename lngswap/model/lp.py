@@ -106,6 +106,7 @@ class LinearProgram:
     vars: dict[str, VarBlock] = field(default_factory=dict)
     cons: dict[str, ConBlock] = field(default_factory=dict)
     objective_offset: float = 0.0
+    terms_released: bool = False
 
     def var(self, name: str, index: pd.DataFrame, lb=0.0, ub=INF, cost=0.0) -> VarBlock:
         """Declare a variable block over `index` (bounds and cost broadcast to its length)."""
@@ -145,8 +146,19 @@ class LinearProgram:
             m += c.size
         return n, m
 
+    def release_terms(self) -> None:
+        """Free the constraint blocks' term arrays once the solver holds the matrix (at ~1M
+        variables about a tenth of the Python side's memory, while HiGHS peaks); the blocks'
+        index tables, bounds and costs stay for extraction. The LP cannot be assembled again."""
+        for c in self.cons.values():
+            c.terms = []
+        self.terms_released = True
+
     def matrices(self) -> StandardForm:
         """Assemble the column-wise matrix and the bound and cost vectors."""
+        if self.terms_released:
+            raise RuntimeError("the LP's terms were released after its hand-over to the "
+                               "solver: build it again to assemble it")
         n, m = self.assign_offsets()
         rows, cols, vals = [], [], []
         for c in self.cons.values():

@@ -79,7 +79,18 @@ def manifest(case, results: Results, hashes: dict[str, str], options: dict) -> d
         "solver": {"name": "HiGHS", "options": {k: v for k, v in sorted(options.items())}},
         "coefficient_ranges": results.summary.get("coefficient_ranges", {}),
         "timings_s": results.summary.get("timings_s", {}),
+        "memory": {"peak_rss_mib": round(peak_rss_mib(), 1)},
     }
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far (MiB): the run's, since the manifest is
+    made after the solve."""
+    import resource
+    import sys
+
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kb / 1024.0 if sys.platform != "darwin" else kb / 2**20
 
 
 def _csv(df: pd.DataFrame, path: Path) -> None:

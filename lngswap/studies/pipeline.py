@@ -87,6 +87,7 @@ def solve_built(b: Built) -> tuple[Outcome, HighsSession | None]:
         session = None
     else:
         session = HighsSession(b.form, highs_options(b.md.case.solver))
+        b.lp.release_terms()  # HiGHS holds the matrix now: free the terms before it peaks
         out = session.solve()
     if out.status != Status.OPTIMAL:
         explain_failure(b, out, session)
