@@ -35,24 +35,48 @@ def index_tables(case_path: Path, sets: list[str] | None) -> tuple[ModelData, fl
     comp = md.extras.get("rules")
     if comp is not None and len(comp.cap_rows):
         raise ValueError(f"{case.name}: the peers do not model volume caps")
+    unmodelled = [what for what, on in (
+        ("working stocks", "working" in md.nodes and bool((md.nodes["working"] > 0).any())),
+        ("resale caps", case.economics.resale_cap_share < 1.0),
+        ("an end-of-run storage floor", case.economics.end_storage_min_share is not None))
+        if on]
+    if unmodelled:
+        raise ValueError(f"{case.name}: the peers do not model {', '.join(unmodelled)}")
     return md, t0
 
 
 def ship_bounds_and_cost(md: ModelData) -> tuple[np.ndarray, np.ndarray]:
     """Upper bound and cost (million USD per unit share) of each arc: the cargo's
-    availability (zero on arcs a ban closes) and volume x (price + freight + diversion fee)."""
+    availability (zero on arcs a ban closes) and volume x (price + freight + diversion fee or
+    FOB resale margin)."""
     cargo, arcs, eco = md.cargo, md.arcs, md.case.economics
     ca = arcs["cargo"].to_numpy()
     diverted = (arcs["diverted"].to_numpy(dtype=bool) if "diverted" in arcs
                 else np.zeros(len(arcs), dtype=bool))
+    resold = (arcs["resold"].to_numpy(dtype=bool) if "resold" in arcs
+              else np.zeros(len(arcs), dtype=bool))
     ub = cargo["avail"].to_numpy()[ca].astype(float)
     comp = md.extras.get("rules")
     for closed in (comp.closed.values() if comp is not None else ()):
         ub[closed] = 0.0
     cost = cargo["volume_tbtu"].to_numpy()[ca] * (
         cargo["price_usd_per_mmbtu"].to_numpy()[ca] + arcs["freight_usd_per_mmbtu"].to_numpy()
-        + eco.des_diversion_fee_usd_per_mmbtu * diverted)
+        + eco.des_diversion_fee_usd_per_mmbtu * diverted
+        + eco.fob_resale_fee_usd_per_mmbtu * resold)
     return ub, cost
+
+
+def end_values(md: ModelData) -> tuple[np.ndarray, np.ndarray]:
+    """USD/MMBtu of stock left at the end, per import node and per storage zone (the index
+    tables' `end_value` where they set it, else the case's flat value)."""
+    flat = md.case.economics.end_stock_value_usd_per_mmbtu
+
+    def per_row(table) -> np.ndarray:
+        if "end_value" in table:
+            return table["end_value"].to_numpy(dtype=float)
+        return np.full(len(table), flat)
+
+    return per_row(md.nodes), per_row(md.demand.storage)
 
 
 def record(instance: str, method: str, code: str, runs: list[dict], size: dict) -> dict:

@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from benchmarks.peers._common import CYCLE_COST, index_tables, record, ship_bounds_and_cost
+from benchmarks.peers._common import (
+    CYCLE_COST,
+    end_values,
+    index_tables,
+    record,
+    ship_bounds_and_cost,
+)
 
 CODE = "benchmarks/peers/linopy_peer.py"
 AT_SEA_OVERFLOW_USD_PER_MMBTU = 50.0
@@ -154,13 +160,15 @@ def build_model(md):
     regas = xr.DataArray(np.where((nodes["kind"] == "terminal").to_numpy(),
                                   eco.regas_usd_per_mmbtu, 0.0), coords={"node": node},
                          dims="node")
+    end_node, end_zone = end_values(md)
     obj = ((_da(ship_cost, arc=arc) * ship).sum()
            + (_da(cargo["volume_tbtu"].to_numpy()[live] * cargo["cancel_usd_per_mmbtu"]
                   .to_numpy()[live], cargo=live) * unlifted).sum()
            + (regas * sendout).sum() + (tier_cost * unserved).sum()
            + AT_SEA_OVERFLOW_USD_PER_MMBTU * overflow.sum()
            - (_da(st["wtp_usd_per_mmbtu"].to_numpy(), step=step) * row_sale).sum()
-           - eco.end_stock_value_usd_per_mmbtu * (end_stock.sum() + end_ugs.sum()))
+           - (_da(end_node, node=node) * end_stock).sum()
+           - (_da(end_zone, zone=zone) * end_ugs).sum())
     if len(fl):
         obj = obj + eco.floor_penalty_usd_per_mmbtu_day * below.sum()
     if len(zone):

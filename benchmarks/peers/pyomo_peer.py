@@ -15,7 +15,13 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.contrib.appsi.solvers import Highs
 
-from benchmarks.peers._common import CYCLE_COST, index_tables, record, ship_bounds_and_cost
+from benchmarks.peers._common import (
+    CYCLE_COST,
+    end_values,
+    index_tables,
+    record,
+    ship_bounds_and_cost,
+)
 
 CODE = "benchmarks/peers/pyomo_peer.py"
 AT_SEA_OVERFLOW_USD_PER_MMBTU = 50.0
@@ -166,9 +172,10 @@ def build_model(md) -> pyo.ConcreteModel:
                 - sum(wtp[s] * m.row_sale[s, d] for s, d in m.row_sale)
                 + CYCLE_COST * sum(m.inject.values())
                 + eco.storage_target_penalty_usd_per_mmbtu * sum(m.ugs_short.values())
-                - eco.end_stock_value_usd_per_mmbtu * (sum(m.end_stock.values())
-                                                       + sum(m.end_ugs.values())))
+                - sum(end_node[n] * m.end_stock[n] for n in m.N)
+                - sum(end_zone[z] * m.end_ugs[z] for z in m.Z))
 
+    end_node, end_zone = end_values(md)
     m.objective = pyo.Objective(rule=objective, sense=pyo.minimize)
     return m
 
