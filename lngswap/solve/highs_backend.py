@@ -169,6 +169,8 @@ class HighsSession:
         and `loadback_s` the time to copy the solution into numpy arrays.
         """
         before = self.h.getRunTime()
+        if "time_limit" in self.options:  # HiGHS's clock runs on over re-solves: per solve
+            self.h.setOptionValue("time_limit", before + float(self.options["time_limit"]))
         t0 = time.perf_counter()
         self.h.run()
         if self.options.get("solver") == "pdlp":
