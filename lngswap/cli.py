@@ -93,12 +93,31 @@ def run_case(case_path: Path | None, out_dir: Path | None, sets: list[str] | Non
     progress.phase(f"{case.name}: building and solving the LP over {case.horizon.start} to "
                    f"{case.horizon.end} (HiGHS; a short case takes seconds, a year a minute "
                    "or more)")
+    if case.foresight == "rolling":
+        return _run_rolling(case, ds, target, options, overwrite)
     res = solve(case, ds)
     progress.phase(f"{case.name}: writing {target}")
     man = manifest(case, res, ds.hashes, options)
     for note in write_run(target, res, man, overwrite=overwrite):
         err.print(note)
     return target, res.summary
+
+
+def _run_rolling(case, ds, target: Path, options: dict, overwrite: bool) -> tuple[Path, dict]:
+    """A `foresight: rolling` case: one result per realised scenario (studies/rolling.py)."""
+    import json
+
+    from lngswap.results.export import command_manifest, case_inputs
+    from lngswap.results.scenarios import rolling_lines, write_rolling
+    from lngswap.studies.rolling import run_rolling
+
+    run_ = run_rolling(case, ds)
+    man = command_manifest("run", case_inputs(case), options)
+    man["case_resolved"] = json.loads(case.model_dump_json(exclude={"source_path"}))
+    for note in write_rolling(target, run_, man, overwrite=overwrite):
+        err.print(note)
+    run_.summary["_printed"] = rolling_lines(run_.summary)
+    return target, run_.summary
 
 
 @app.command()
@@ -127,7 +146,12 @@ def run(case: CaseArg = None,
         ids = sorted(set(current) | {r.strip() for r in without_rules.split(",") if r.strip()})
         sets.append("rules.disable=[" + ",".join(ids) + "]")
     with progress.reporting("quiet" if quiet else "auto"):
-        target, _ = run_case(case, out_dir, sets, overwrite=overwrite)
+        target, summ = run_case(case, out_dir, sets, overwrite=overwrite)
+        if "_printed" in summ:
+            if not quiet:
+                out.print("\n".join(summ["_printed"]), markup=False)
+                out.print(f"wrote {target}")
+            return
         if xlsx:
             _add_workbook(target, "run.xlsx", overwrite)
         bdir = None
