@@ -107,7 +107,7 @@ def _run_rolling(case, ds, target: Path, options: dict, overwrite: bool) -> tupl
     """A `foresight: rolling` case: one result per realised scenario (studies/rolling.py)."""
     import json
 
-    from lngswap.results.export import command_manifest, case_inputs
+    from lngswap.results.export import case_inputs, command_manifest
     from lngswap.results.scenarios import rolling_lines, write_rolling
     from lngswap.studies.rolling import run_rolling
 
@@ -208,6 +208,7 @@ def validate(case: Annotated[Path, typer.Argument(help="Case file to check.")],
     """Check a case file and its dataset without solving."""
     from lngswap.areas.extensions import apply_extensions, swap_partners
     from lngswap.inputs.case import load_case
+    from lngswap.inputs.conditions import check_conditions
     from lngswap.inputs.dataset import load_dataset
     from lngswap.paths import resolve_case
     from lngswap.solve.highs_backend import highs_options
@@ -216,6 +217,7 @@ def validate(case: Annotated[Path, typer.Argument(help="Case file to check.")],
     c = load_case(resolve_case(case), set_ or [])
     highs_options(c.solver)
     ds = load_dataset(c.dataset)
+    check_conditions(c, ds)
     md = build_model_data(c, ds, swap_partners(c))
     apply_extensions(md, ds)
     out.print(f"{case}: valid ({md.counts['cargoes']} cargoes, {md.counts['arcs']} arcs, "
@@ -316,6 +318,38 @@ def check(schedule: Annotated[Path, typer.Argument(help="Schedule CSV to audit."
     print_violations(violations, out)
     if len(violations):
         raise typer.Exit(1)
+
+
+@app.command()
+@guarded
+def linkage(case: Annotated[Path, typer.Argument(help="Case with a conditional agreement.")],
+            out_dir: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
+            set_: SetOpt = None, overwrite: OverwriteOpt = False) -> None:
+    """Price the linkage bargain: per party, the cost of adhering to the agreement's rules,
+    the agreement's value given adherence (expected and worst case), and the net."""
+    from lngswap.inputs.case import load_case
+    from lngswap.inputs.dataset import load_dataset
+    from lngswap.paths import resolve_case
+    from lngswap.results.export import case_inputs, command_manifest
+    from lngswap.results.writer import check_folder_target, write_folder
+    from lngswap.studies.linkage import linkage_table
+
+    c = load_case(resolve_case(case), set_ or [])
+    target = out_dir or Path("runs") / f"{c.name}-linkage"
+    check_folder_target(target, overwrite=overwrite)
+    table = linkage_table(c, load_dataset(c.dataset))
+    man = command_manifest("linkage", case_inputs(c), {})
+    write_folder(target, lambda tmp: table.to_csv(tmp / "linkage.csv", index=False,
+                                                  lineterminator="\n"), man,
+                 overwrite=overwrite)
+    for _, r in table.iterrows():
+        out.print(f"{r['agreement']} {r['party']}: cost of adhering "
+                  f"{r['cost_of_adhering_usd'] / 1e6:,.1f} M USD, value of the agreement "
+                  f"{r['value_of_agreement_expected_usd'] / 1e6:,.1f} M (worst "
+                  f"{r['value_of_agreement_worst_usd'] / 1e6:,.1f} M), net "
+                  f"{r['net_expected_usd'] / 1e6:,.1f} M: worth it {r['worth_it']}",
+                  markup=False)
+    out.print(f"wrote {target / 'linkage.csv'}")
 
 
 @app.command("swap-terms")

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from lngswap.areas.swaps import swap_accounts
 from lngswap.errors import InputError
 from lngswap.inputs.case import Case
 from lngswap.inputs.dataset import Dataset
@@ -58,8 +59,12 @@ def known_day(case: Case, cal) -> int:
 
 def _party_cost(md, lp, price: np.ndarray) -> tuple[list[str], sp.csr_matrix]:
     """Each party's total cost as a row over the LP's columns (USD millions), resales
-    priced at `price` (the plan without events' rest-of-world values)."""
+    priced at `price` (the plan without events' rest-of-world values), swap fees and open
+    balances included."""
     acc = core_accounts(md, lp.vars, price)
+    s = md.extras.get("swaps")
+    if s is not None:
+        swap_accounts(md, s, acc, s.agreements)
     parties = acc.parties
     n, _ = lp.assign_offsets()
     r, c, v = [], [], []
