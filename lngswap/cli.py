@@ -368,6 +368,16 @@ def swap_terms(case: Annotated[Path, typer.Argument(help="Case with a swap agree
 
     u, _ = _display(units, "horizon")
     target = out_dir or Path("runs") / "swap-terms"
+    from lngswap.inputs.case import load_case
+
+    if load_case(resolve_case(case)).foresight == "rolling":  # the swap as insurance
+        from lngswap.studies.terms_uncertain import evaluate_terms_uncertain, terms_lines
+
+        table = evaluate_terms_uncertain(resolve_case(case), terms, target, overwrite)
+        if not quiet:
+            out.print("\n".join(terms_lines(table)), markup=False)
+            out.print(f"wrote {target / 'swap_terms.csv'}")
+        return
     with progress.reporting("quiet" if quiet else "auto"):
         table = evaluate_terms(resolve_case(case), terms,
                                [resolve_case(s, key="--scenarios") for s in scenarios or []],
