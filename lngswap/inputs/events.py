@@ -42,9 +42,10 @@ class _Event(BaseModel):
 
     @model_validator(mode="after")
     def _window(self):
-        check_window(self.start, self.end)
         if self.end_scenarios is not None:
             check_end_scenarios(self.start, self.end_scenarios)
+        check_window(self.start, self.end)
+        if self.end_scenarios is not None:
             if self.end != max(s.end for s in self.end_scenarios):
                 raise ValueError(f"end {self.end} is not the latest of end_scenarios; give "
                                  "one of `end` or `end_scenarios`, not both")

@@ -94,6 +94,7 @@ def terms_lines(table: pd.DataFrame) -> list[str]:
                                      r["best_for_both_worst"] and "best by worst case") if x)
         out.append(f"{r['variant']:<12} {r['party']}: expected gain "
                    f"{r['expected_gain_usd'] / 1e6:,.1f} M USD, worst "
-                   f"{r['worst_gain_usd'] / 1e6:,.1f} M, CVaR {r['cvar_gain_usd'] / 1e6:,.1f} M, expected unserved "
+                   f"{r['worst_gain_usd'] / 1e6:,.1f} M, CVaR "
+                   f"{r['cvar_gain_usd'] / 1e6:,.1f} M, expected unserved "
                    f"{r['expected_unserved_mmbtu']:,.0f} MMBtu {marks}".rstrip())
     return out
