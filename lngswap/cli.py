@@ -93,12 +93,31 @@ def run_case(case_path: Path | None, out_dir: Path | None, sets: list[str] | Non
     progress.phase(f"{case.name}: building and solving the LP over {case.horizon.start} to "
                    f"{case.horizon.end} (HiGHS; a short case takes seconds, a year a minute "
                    "or more)")
+    if case.foresight == "rolling":
+        return _run_rolling(case, ds, target, options, overwrite)
     res = solve(case, ds)
     progress.phase(f"{case.name}: writing {target}")
     man = manifest(case, res, ds.hashes, options)
     for note in write_run(target, res, man, overwrite=overwrite):
         err.print(note)
     return target, res.summary
+
+
+def _run_rolling(case, ds, target: Path, options: dict, overwrite: bool) -> tuple[Path, dict]:
+    """A `foresight: rolling` case: one result per realised scenario (studies/rolling.py)."""
+    import json
+
+    from lngswap.results.export import case_inputs, command_manifest
+    from lngswap.results.scenarios import rolling_lines, write_rolling
+    from lngswap.studies.rolling import run_rolling
+
+    run_ = run_rolling(case, ds)
+    man = command_manifest("run", case_inputs(case), options)
+    man["case_resolved"] = json.loads(case.model_dump_json(exclude={"source_path"}))
+    for note in write_rolling(target, run_, man, overwrite=overwrite):
+        err.print(note)
+    run_.summary["_printed"] = rolling_lines(run_.summary)
+    return target, run_.summary
 
 
 @app.command()
@@ -127,7 +146,12 @@ def run(case: CaseArg = None,
         ids = sorted(set(current) | {r.strip() for r in without_rules.split(",") if r.strip()})
         sets.append("rules.disable=[" + ",".join(ids) + "]")
     with progress.reporting("quiet" if quiet else "auto"):
-        target, _ = run_case(case, out_dir, sets, overwrite=overwrite)
+        target, summ = run_case(case, out_dir, sets, overwrite=overwrite)
+        if "_printed" in summ:
+            if not quiet:
+                out.print("\n".join(summ["_printed"]), markup=False)
+                out.print(f"wrote {target}")
+            return
         if xlsx:
             _add_workbook(target, "run.xlsx", overwrite)
         bdir = None
@@ -184,6 +208,7 @@ def validate(case: Annotated[Path, typer.Argument(help="Case file to check.")],
     """Check a case file and its dataset without solving."""
     from lngswap.areas.extensions import apply_extensions, swap_partners
     from lngswap.inputs.case import load_case
+    from lngswap.inputs.conditions import check_conditions
     from lngswap.inputs.dataset import load_dataset
     from lngswap.paths import resolve_case
     from lngswap.solve.highs_backend import highs_options
@@ -192,6 +217,7 @@ def validate(case: Annotated[Path, typer.Argument(help="Case file to check.")],
     c = load_case(resolve_case(case), set_ or [])
     highs_options(c.solver)
     ds = load_dataset(c.dataset)
+    check_conditions(c, ds)
     md = build_model_data(c, ds, swap_partners(c))
     apply_extensions(md, ds)
     out.print(f"{case}: valid ({md.counts['cargoes']} cargoes, {md.counts['arcs']} arcs, "
@@ -294,6 +320,38 @@ def check(schedule: Annotated[Path, typer.Argument(help="Schedule CSV to audit."
         raise typer.Exit(1)
 
 
+@app.command()
+@guarded
+def linkage(case: Annotated[Path, typer.Argument(help="Case with a conditional agreement.")],
+            out_dir: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
+            set_: SetOpt = None, overwrite: OverwriteOpt = False) -> None:
+    """Price the linkage bargain: per party, the cost of adhering to the agreement's rules,
+    the agreement's value given adherence (expected and worst case), and the net."""
+    from lngswap.inputs.case import load_case
+    from lngswap.inputs.dataset import load_dataset
+    from lngswap.paths import resolve_case
+    from lngswap.results.export import case_inputs, command_manifest
+    from lngswap.results.writer import check_folder_target, write_folder
+    from lngswap.studies.linkage import linkage_table
+
+    c = load_case(resolve_case(case), set_ or [])
+    target = out_dir or Path("runs") / f"{c.name}-linkage"
+    check_folder_target(target, overwrite=overwrite)
+    table = linkage_table(c, load_dataset(c.dataset))
+    man = command_manifest("linkage", case_inputs(c), {})
+    write_folder(target, lambda tmp: table.to_csv(tmp / "linkage.csv", index=False,
+                                                  lineterminator="\n"), man,
+                 overwrite=overwrite)
+    for _, r in table.iterrows():
+        out.print(f"{r['agreement']} {r['party']}: cost of adhering "
+                  f"{r['cost_of_adhering_usd'] / 1e6:,.1f} M USD, value of the agreement "
+                  f"{r['value_of_agreement_expected_usd'] / 1e6:,.1f} M (worst "
+                  f"{r['value_of_agreement_worst_usd'] / 1e6:,.1f} M), net "
+                  f"{r['net_expected_usd'] / 1e6:,.1f} M: worth it {r['worth_it']}",
+                  markup=False)
+    out.print(f"wrote {target / 'linkage.csv'}")
+
+
 @app.command("swap-terms")
 @guarded
 def swap_terms(case: Annotated[Path, typer.Argument(help="Case with a swap agreement.")],
@@ -310,6 +368,16 @@ def swap_terms(case: Annotated[Path, typer.Argument(help="Case with a swap agree
 
     u, _ = _display(units, "horizon")
     target = out_dir or Path("runs") / "swap-terms"
+    from lngswap.inputs.case import load_case
+
+    if load_case(resolve_case(case)).foresight == "rolling":  # the swap as insurance
+        from lngswap.studies.terms_uncertain import evaluate_terms_uncertain, terms_lines
+
+        table = evaluate_terms_uncertain(resolve_case(case), terms, target, overwrite)
+        if not quiet:
+            out.print("\n".join(terms_lines(table)), markup=False)
+            out.print(f"wrote {target / 'swap_terms.csv'}")
+        return
     with progress.reporting("quiet" if quiet else "auto"):
         table = evaluate_terms(resolve_case(case), terms,
                                [resolve_case(s, key="--scenarios") for s in scenarios or []],

@@ -23,6 +23,7 @@ from pydantic import (
 
 from lngswap.errors import InputError, describe_validation
 from lngswap.inputs.events import Event
+from lngswap.inputs.scenarios import RiskOptions, RollingOptions
 from lngswap.inputs.files import load_yaml, parse_yaml
 from lngswap.inputs.rules_schema import RuleSettings
 from lngswap.inputs.swaps_schema import SwapAgreement
@@ -212,10 +213,15 @@ class Case(Strict):
         "isolated", description="isolated: contracted cargoes serve the owner's terminals or are "
         "resold to the rest of the world; swaps: plus the agreements in `swaps`; pooled: all "
         "parties share.")
-    foresight: Literal["surprise", "perfect"] = Field(
+    foresight: Literal["surprise", "perfect", "rolling"] = Field(
         "surprise", description="surprise: decisions dated before the first event starts are "
         "those of the plan without events (nobody sees a disruption coming); perfect: the LP "
-        "knows every event from day one.")
+        "knows every event from day one; rolling: re-planned every `rolling.step_days` over the "
+        "scenarios of uncertain event ends still possible, one result per realised scenario.")
+    rolling: RollingOptions = Field(default_factory=RollingOptions,
+                                    description="Steps of `foresight: rolling`.")
+    risk: RiskOptions | None = Field(None, description="CVaR of core parties' costs in the "
+                                     "stochastic objective (rolling foresight).")
     solver: SolverOptions = Field(default_factory=SolverOptions)
     economics: Economics = Field(default_factory=Economics)
     shipping: Shipping = Field(default_factory=Shipping)
@@ -244,6 +250,17 @@ class Case(Strict):
                              "a letter or digit (no path separators, no '..', not empty); it "
                              "names the output folder runs/NAME")
         return v
+
+    @model_validator(mode="after")
+    def _scenarios_need_rolling(self) -> Case:
+        for i, ev in enumerate(self.events):
+            if ev.end_scenarios and self.foresight != "rolling":
+                raise ValueError(f"key 'events.{i}.end_scenarios': uncertain ends need "
+                                 f"`foresight: rolling` (this case has {self.foresight!r})")
+        if self.rolling.lookahead_days < self.rolling.step_days:
+            raise ValueError(f"key 'rolling.lookahead_days': {self.rolling.lookahead_days} is "
+                             f"shorter than a step ({self.rolling.step_days} days)")
+        return self
 
     @model_validator(mode="after")
     def _events_in_horizon(self) -> Case:

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from lngswap.inputs.scenarios import EndScenario, check_end_scenarios
 from lngswap.inputs.windows import check_window
 
 
@@ -21,10 +22,36 @@ class _Event(BaseModel):
     start: date = Field(description="First day of the event (inclusive).")
     end: date = Field(description="Last day of the event (inclusive).")
     note: str = Field("", description="What real event this follows, with its source.")
+    end_scenarios: list[EndScenario] | None = Field(
+        None, description="Possible ends with probabilities (summing to 1), instead of one "
+        "`end`; `end` is then the latest of them (the window the event may cover).")
+    announced: date | None = Field(
+        None, description="Day the event becomes known, if before its start (rolling "
+        "foresight); unset: known on its first day.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _end_from_scenarios(cls, data):
+        if isinstance(data, dict) and data.get("end") is None and data.get("end_scenarios"):
+            ends = [s.get("end") if isinstance(s, dict) else getattr(s, "end", None)
+                    for s in data["end_scenarios"]]
+            ends = [date.fromisoformat(e) if isinstance(e, str) else e for e in ends]
+            if all(isinstance(e, date) for e in ends):
+                data = {**data, "end": max(ends)}
+        return data
 
     @model_validator(mode="after")
     def _window(self):
+        if self.end_scenarios is not None:
+            check_end_scenarios(self.start, self.end_scenarios)
         check_window(self.start, self.end)
+        if self.end_scenarios is not None:
+            if self.end != max(s.end for s in self.end_scenarios):
+                raise ValueError(f"end {self.end} is not the latest of end_scenarios; give "
+                                 "one of `end` or `end_scenarios`, not both")
+        if self.announced is not None and self.announced > self.start:
+            raise ValueError(f"announced {self.announced} is after the start {self.start}; "
+                             "expected on or before it")
         return self
 
     def days(self, start: date, n_days: int) -> np.ndarray:

@@ -37,6 +37,16 @@ class Window(BaseModel):
         return self
 
 
+class Condition(BaseModel):
+    """An agreement is in force only while `party` adheres to every rule in `adheres_to`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    party: str = Field(description="Party whose adherence the agreement requires.")
+    adheres_to: list[str] = Field(min_length=1, description="Rule ids (of the case's rule "
+                                  "files) the party must adhere to.")
+
+
 class SwapAgreement(BaseModel):
     """A swap agreement between two parties (e.g. the KOGAS-JERA MOU of 2023, rules.csv KR-02)."""
 
@@ -71,6 +81,10 @@ class SwapAgreement(BaseModel):
     active: Window | None = Field(None, description="Dates within which loans may be made "
                                   "(e.g. winter only); repayments may fall after it. Empty: "
                                   "the whole horizon.")
+    conditions: list[Condition] = Field(
+        default_factory=list, description="The agreement is in force only while each named "
+        "party adheres to the named rules (as the case's `rules` settings say); otherwise the "
+        "parties have no agreement (`lngswap linkage` prices the bargain).")
     lender_min_stock_share: float = Field(
         1.0, ge=0, le=1, description="Share of its own strategic floor a lending party keeps: "
         "with the agreement, a party never draws its stock further below this share of its "
@@ -99,6 +113,10 @@ class SwapAgreement(BaseModel):
             raise ValueError(f"a location swap matches cargoes within a few days; "
                              f"repay_within_days {self.repay_within_days} exceeds "
                              f"{LOCATION_MAX_DAYS} (use kind: time for a loan)")
+        for i, c in enumerate(self.conditions):
+            if c.party not in self.parties:
+                raise ValueError(f"conditions.{i}.party {c.party!r}: expected one of the "
+                                 f"agreement's parties {self.parties}")
         return self
 
     def lends(self, lender: str, borrower: str) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from lngswap.areas.extensions import SwapInputs, apply_extensions, extract_extensions
 from lngswap.areas.extensions import swap_partners as _partners
 from lngswap.inputs.case import Case
+from lngswap.inputs.conditions import in_force
 from lngswap.inputs.dataset import Dataset, load_dataset
 from lngswap.model.formulation import build_lp
 from lngswap.model.lp import LinearProgram, StandardForm
@@ -51,6 +52,7 @@ def build(case: Case, ds: Dataset | None = None, swap_inputs: SwapInputs | None 
     t0 = time.perf_counter()
     ds = ds or load_dataset(case.dataset)
     t1 = time.perf_counter()
+    case = in_force(case, ds)  # a conditional agreement whose party does not adhere is void
     md = build_model_data(case, ds, _partners(case))
     if case.cooperation != "isolated":  # pooled and swaps alike (see parties.py)
         md.counts["cargoes_only_cooperation_delivers"] = release_cooperative_only(md)
