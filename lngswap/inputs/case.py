@@ -23,9 +23,9 @@ from pydantic import (
 
 from lngswap.errors import InputError, describe_validation
 from lngswap.inputs.events import Event
-from lngswap.inputs.scenarios import RiskOptions, RollingOptions
 from lngswap.inputs.files import load_yaml, parse_yaml
 from lngswap.inputs.rules_schema import RuleSettings
+from lngswap.inputs.scenarios import RiskOptions, RollingOptions
 from lngswap.inputs.swaps_schema import SwapAgreement
 from lngswap.inputs.windows import check_window
 from lngswap.paths import bundled_models_dir

@@ -147,7 +147,7 @@ def run_rolling(case: Case, ds: Dataset, study: Study | None = None,
     table = scenario_table(members, results)
     summary = rolling_summary(case, members, results, table, pf, out, st)
     summary["timings_s"] = {"build": round(t1 - t_start, 3), "stochastic_solve":
-                            round(t2 - t1, 3), "perfect_foresight": round(t3 - t2, 3),
+                            round(t2 - t1, 3), "extract_and_perfect_foresight": round(t3 - t2, 3),
                             "total": round(time.perf_counter() - t_start, 3)}
     return RollingRun(case, scen, results, table, summary, pf)
 
