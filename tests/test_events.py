@@ -69,6 +69,13 @@ def test_closure_without_alternative_cuts_cargoes_off(toy):
     assert crossings(b_legs, "hormuz").gt("2026-01-20").all()
     assert res.summary["cut_off_cargoes"] == 4  # loads on days 1, 6, 11, 16
     assert base.summary["cut_off_cargoes"] == 0
+    cut = res.tables["cut_off"]  # the same four, listed by name and load date
+    assert cut["source"].tolist() == ["src-b"] * 4
+    # src-b loads every 5 days (its first cargo of the year on 5 January); all four loadings
+    # inside the closure window are cut off
+    assert cut["load_date"].tolist() == ["2026-01-05", "2026-01-10", "2026-01-15", "2026-01-20"]
+    assert cut["cargo_id"].tolist() == [f"src-b-{d}" for d in cut["load_date"]]
+    assert "cut_off" not in base.tables
 
 
 def test_demand_shock_raises_the_marginal_value(toy):

@@ -22,6 +22,9 @@ def core_parties(run: RunData, core: list[str]) -> list[str]:
     return sorted(set(mk.loc[mk["market"].isin(core), "party"].astype(str)))
 
 
+#: Cut-off cargoes named on screen; the rest are in cut_off.csv.
+CUT_OFF_SHOWN = 8
+
 #: What a party spends on LNG (parties.csv columns): purchases, freight, regas, diversion and
 #: storage costs and swap fees paid, less swap fees received. End-stock value and resale
 #: revenue, which the model's accounts net against these, are left out.
@@ -103,6 +106,12 @@ def print_headline(run: RunData, u: Unit, console: Console, baseline: RunData | 
     console.print(f"rerouted cargoes {h['rerouted_cargoes']}, cargoes cut off by closures "
                   f"{h['cut_off_cargoes']}; model objective {_bn(h['objective_usd'])} (net of "
                   "the rest of the world's sales value)")
+    cut = run.table("cut_off")
+    if cut is not None and len(cut):
+        shown = ", ".join(f"{r.cargo_id} ({r.source}, {r.load_date})"
+                          for r in cut.head(CUT_OFF_SHOWN).itertuples())
+        more = f" and {len(cut) - CUT_OFF_SHOWN} more" if len(cut) > CUT_OFF_SHOWN else ""
+        console.print(f"cut off: {shown}{more} (all in cut_off.csv)", markup=False)
     if h["swap_gain_usd"]:
         console.print("swap result against isolated: " + ", ".join(
             f"{p} {v / 1e6:+,.1f} M USD" for p, v in sorted(h["swap_gain_usd"].items())))

@@ -110,6 +110,23 @@ def duals(lp: LinearProgram, out: Outcome, block: str) -> np.ndarray:
     return out.row_dual[lp.row(block)]
 
 
+def cut_off_table(md: ModelData) -> pd.DataFrame:
+    """The cargoes a closure cut off (no open route while they could load), loading within
+    the reported horizon: which, whose, when and how much."""
+    c = md.cargo
+    keep = c["cut_off"].to_numpy(dtype=bool) & (c["load_day"].to_numpy() < md.report_days)
+    c = c[keep]
+    return pd.DataFrame({
+        "cargo_id": c["cargo_id"].astype(str).to_numpy(),
+        "source": c["source"].astype(str).to_numpy(),
+        "source_country": c["country"].astype(str).to_numpy(),
+        "owner": c["owner"].astype(str).to_numpy(),
+        "contract": c["contract"].fillna("").astype(str).to_numpy(),
+        "load_date": [str(d) for d in md.cal.date_of(c["load_day"].to_numpy())],
+        "volume_mmbtu": np.round(c["volume_tbtu"].to_numpy() * MM, 3),
+    }).sort_values(["load_date", "cargo_id"], kind="stable").reset_index(drop=True)
+
+
 def schedule_table(md: ModelData, x: np.ndarray) -> pd.DataFrame:
     """One row per cargo leg with a positive share, plus the legs already at sea."""
     arcs, cargo, nodes, cal = md.arcs, md.cargo, md.nodes, md.cal

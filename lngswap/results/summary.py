@@ -140,7 +140,8 @@ def summarise(b, out: Outcome, res, costs: dict, targets: list[dict]) -> dict:
         "lowest_cover_date": dict(zip(low_day["market"], low_day["date"], strict=True)),
         "mean_marginal_value_usd_per_mmbtu": {k: _r(v, 3) for k, v in mv.items()},
         "rerouted_cargoes": int(rerouted["cargo_id"].nunique()),
-        "cut_off_cargoes": int(md.cargo["cut_off"].sum()),
+        "cut_off_cargoes": int((md.cargo["cut_off"].to_numpy(dtype=bool)
+                                & (md.cargo["load_day"].to_numpy() < md.report_days)).sum()),
         "mean_voyage_days": _r(np.average(planned["voyage_days"], weights=planned["fraction"])
                                if len(planned) else 0.0, 2),
         "costs_usd": {k: _r(v) for k, v in costs.items()},

@@ -22,6 +22,7 @@ from lngswap.model.lp import LinearProgram, StandardForm
 from lngswap.results.extract import (
     Results,
     cost_breakdown,
+    cut_off_table,
     inventory_table,
     markets_table,
     schedule_table,
@@ -108,5 +109,8 @@ def extract(b: Built, out: Outcome) -> Results:
     res = Results(schedule=sch, inventory=inv, markets=mkt, summary={})
     res.summary = summarise(b, out, res, cost_breakdown(md, lp, out), storage_targets(md, lp, out))
     extract_extensions(b, out, res)
+    cut = cut_off_table(md)
+    if len(cut):  # written where a closure cut cargoes off
+        res.tables["cut_off"] = cut
     res.summary["timings_s"]["extract"] = round(time.perf_counter() - t0, 4)
     return res
