@@ -101,7 +101,7 @@ def test_unknown_case_key_and_missing_case(toy, tmp_path):
       "end": "2026-01-05"}, "expected one of: "),
     ({"type": "demand_shock", "market": "JP", "factor": 1.2, "start": "2026-01-05",
       "end": "2026-01-02"}, "end 2026-01-02 is before start 2026-01-05"),
-    ({"type": "demand_shock", "market": "JP", "factor": 1.2, "start": "2026-01-05",
+    ({"type": "demand_shock", "market": "JP", "factor": 1.2, "start": "2026-02-05",
       "end": "2026-03-02"}, "outside the horizon"),
     ({"type": "supply_outage", "sources": ["src-a"], "factor": -0.5, "start": "2026-01-02",
       "end": "2026-01-05"}, "factor"),

@@ -146,3 +146,14 @@ def test_a_market_without_regas_all_horizon_solves_and_names_its_shortfall(toy):
     jp = res.markets[res.markets["market"] == "JP"]
     assert jp["unserved_mmbtu"].sum() == pytest.approx(jp["demand_mmbtu"].sum(), rel=1e-9)
     assert jp["demand_mmbtu"].sum() > 0
+
+
+def test_an_event_may_end_after_the_horizon(toy):
+    """An outage that outlasts the horizon (Ras Laffan's damaged trains: years) acts to the
+    last day modelled, as the same outage ending on that day does."""
+    long = {"type": "supply_outage", "sources": ["src-a"], "factor": 0.0,
+            "start": "2026-01-05", "end": "2027-06-30"}
+    cut = dict(long, end="2026-01-20")
+    a = lngswap.solve(lngswap.load_case(toy(suez_world, days=20, events=[long])))
+    b = lngswap.solve(lngswap.load_case(toy(suez_world, days=20, events=[cut])))
+    assert a.summary["objective_usd"] == pytest.approx(b.summary["objective_usd"], rel=1e-9)

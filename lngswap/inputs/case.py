@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -264,15 +264,13 @@ class Case(Strict):
 
     @model_validator(mode="after")
     def _events_in_horizon(self) -> Case:
-        last = self.horizon.end + timedelta(days=self.horizon.run_out_days)
         for i, ev in enumerate(self.events):
-            if ev.start < self.horizon.start or ev.start > self.horizon.end or ev.end > last:
-                run_out = (f" (an event may run on into the {self.horizon.run_out_days}-day "
-                           f"run-out, to {last}, but must start inside the horizon)"
-                           if self.horizon.run_out_days else "")
+            if ev.start < self.horizon.start or ev.start > self.horizon.end:
                 raise ValueError(
                     f"key 'events.{i}' ({ev.type}): window {ev.start}..{ev.end} lies outside "
-                    f"the horizon {self.horizon.start}..{self.horizon.end}{run_out}")
+                    f"the horizon {self.horizon.start}..{self.horizon.end}: an event must "
+                    "start inside the horizon (it may end after it: its effect stops at the "
+                    "last day modelled)")
         return self
 
 
