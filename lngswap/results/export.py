@@ -97,6 +97,17 @@ def _csv(df: pd.DataFrame, path: Path) -> None:
     df.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
 
 
+def write_tables(results: Results, folder: Path) -> None:
+    """Every table of one run into `folder`: schedule, inventory, markets, the areas' tables
+    (one CSV each) and all of them in results.nc."""
+    _csv(results.schedule, folder / "schedule.csv")
+    _csv(results.inventory, folder / "inventory.csv")
+    _csv(results.markets, folder / "markets.csv")
+    for name, table in sorted(results.tables.items()):
+        _csv(table, folder / f"{name}.csv")
+    results.to_netcdf(folder / "results.nc")
+
+
 def write_run(out_dir: Path, results: Results, man: dict, *, overwrite: bool = False
               ) -> list[str]:
     """Write every output file of a run; the folder appears whole or not at all (see
@@ -104,12 +115,7 @@ def write_run(out_dir: Path, results: Results, man: dict, *, overwrite: bool = F
     t0 = time.perf_counter()
 
     def fill(tmp: Path) -> None:
-        _csv(results.schedule, tmp / "schedule.csv")
-        _csv(results.inventory, tmp / "inventory.csv")
-        _csv(results.markets, tmp / "markets.csv")
-        for name, table in sorted(results.tables.items()):
-            _csv(table, tmp / f"{name}.csv")
-        results.to_netcdf(tmp / "results.nc")
+        write_tables(results, tmp)
         timings = results.summary.setdefault("timings_s", {})
         timings["write"] = round(time.perf_counter() - t0, 4)
         man["timings_s"] = timings

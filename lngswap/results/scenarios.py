@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lngswap.results.export import write_tables
 from lngswap.results.writer import write_folder
 
 
@@ -26,12 +27,7 @@ def write_rolling(out_dir: Path, run, man: dict, *, overwrite: bool = False) -> 
         for label, res in run.results.items():
             sub = tmp / "scenarios" / label
             sub.mkdir(parents=True)
-            _csv(res.schedule, sub / "schedule.csv")
-            _csv(res.inventory, sub / "inventory.csv")
-            _csv(res.markets, sub / "markets.csv")
-            for name, table in sorted(res.tables.items()):
-                _csv(table, sub / f"{name}.csv")
-            res.to_netcdf(sub / "results.nc")
+            write_tables(res, sub)
             (sub / "summary.json").write_text(json.dumps(res.summary, indent=2,
                                                          sort_keys=True, default=str) + "\n")
         (tmp / "summary.json").write_text(json.dumps(run.summary, indent=2, sort_keys=True,
