@@ -63,3 +63,16 @@ def test_pdlp_answer_is_polished_to_the_simplex_optimum(toy):
                                                solver={"solver": "pdlp"})))
     assert pdlp.summary["objective_usd"] == pytest.approx(base.summary["objective_usd"],
                                                           rel=1e-7)
+
+
+def test_pdlp_stopped_by_its_time_cap_is_finished_by_simplex(toy, monkeypatch):
+    """PDLP runs at most PDLP_TIME_CAP_S per solve; stopped early (here at once), simplex
+    finishes from its point and the answer is the simplex optimum, not a time-limit status."""
+    from lngswap.solve import highs_backend
+
+    base = lngswap.solve(lngswap.load_case(toy(supplied, days=12)))
+    monkeypatch.setattr(highs_backend, "PDLP_TIME_CAP_S", 1e-6)
+    pdlp = lngswap.solve(lngswap.load_case(toy(supplied, days=12,
+                                               solver={"solver": "pdlp"})))
+    assert pdlp.summary["objective_usd"] == pytest.approx(base.summary["objective_usd"],
+                                                          rel=1e-7)

@@ -6,6 +6,7 @@ right-hand sides are re-solved in place from the previous basis.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -126,6 +127,9 @@ def _quiet_highs() -> highspy.Highs:
     return h
 
 
+# PDLP converges slowly to the accuracy a planner's figures need; it runs at most this long
+# per solve (or the case's own time limit, if shorter) and simplex finishes from its point.
+PDLP_TIME_CAP_S = 20.0
 COLWISE = 1  # HiGHS MatrixFormat::kColwise
 MINIMIZE = 1  # HiGHS ObjSense::kMinimize
 
@@ -169,11 +173,18 @@ class HighsSession:
         and `loadback_s` the time to copy the solution into numpy arrays.
         """
         before = self.h.getRunTime()
-        if "time_limit" in self.options:  # HiGHS's clock runs on over re-solves: per solve
-            self.h.setOptionValue("time_limit", before + float(self.options["time_limit"]))
+        limit = float(self.options.get("time_limit", math.inf))
+        pdlp = self.options.get("solver") == "pdlp"
+        first = min(limit, PDLP_TIME_CAP_S) if pdlp else limit
+        if math.isfinite(first):  # HiGHS's clock runs on over re-solves: per solve
+            self.h.setOptionValue("time_limit", before + first)
         t0 = time.perf_counter()
         self.h.run()
-        if self.options.get("solver") == "pdlp":
+        if pdlp:
+            if math.isfinite(limit):
+                self.h.setOptionValue("time_limit", before + limit)
+            else:
+                self.h.setOptionValue("time_limit", math.inf)
             self.options["pdlp_check"] = self._check_pdlp()
         t1 = time.perf_counter()
         highs_s = self.h.getRunTime() - before
@@ -223,7 +234,9 @@ class HighsSession:
         when PDLP gave no point. Returns what was done, for the manifest."""
         status = self.h.getModelStatus()
         sol = self.h.getSolution()
-        had_point = status == highspy.HighsModelStatus.kOptimal and sol.value_valid
+        stopped = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit,
+                   highspy.HighsModelStatus.kIterationLimit)
+        had_point = status in stopped and sol.value_valid
         said = self.h.modelStatusToString(status)
         self.h.setOptionValue("solver", "simplex")
         try:
