@@ -72,7 +72,8 @@ class SolverOptions(Strict):
     """HiGHS settings. Kept in the case so a run's manifest records them."""
 
     solver: Literal["simplex", "ipm", "pdlp", "choose"] = Field(
-        "simplex", description="HiGHS method; ipm runs crossover so duals and vertices exist.")
+        "simplex", description="HiGHS method; ipm runs crossover so duals and vertices exist; pdlp "
+        "runs at most 20 s per solve, then simplex finishes from its point.")
     simplex_strategy: int = Field(1, ge=0, le=4,
                                   description="HiGHS simplex_strategy: 1 dual, 4 primal.")
     presolve: Literal["on", "off", "choose"] = Field("on", description="HiGHS presolve.")
