@@ -173,3 +173,29 @@ def swap_world(t: dict) -> None:
                       contract("kr-b", "KR", "src-b", EVERY_5_DAYS_MTPA)]
 
 
+# -- the compliance toy (rules on the toy world) ----------------------------------------
+CHARTER = 1_000_000.0
+START = "2026-01-01"
+
+
+def world(t) -> None:
+    """Both sources load a cargo every 5 days; JP and KR each need half of one source."""
+    for s in t["sources"]:
+        s["capacity_mtpa"] = EVERY_5_DAYS_MTPA
+    t["sources"][1]["spot_cost_usd_per_mmbtu"] = 2.8
+    t["markets"][0]["lng_demand_mtpa"] = EVERY_5_DAYS_MTPA / 2
+    t["markets"][1]["lng_demand_mtpa"] = EVERY_5_DAYS_MTPA / 2
+    t["fleet"][4]["value"] = CHARTER
+
+
+def rule(rid: str, kind: str, **keys) -> dict:
+    base = {"id": rid, "kind": kind, "description": f"test rule {rid}", "source": "test",
+            "from": START, "adherents": ["JP"], "origin": {"tags": ["aland"]}}
+    base.update(keys)
+    return base
+
+
+def rules_file(folder: Path, rules: list[dict], name: str = "rules.yaml") -> Path:
+    path = folder / name
+    path.write_text(yaml.safe_dump({"rules": rules}, sort_keys=False))
+    return path

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_swaps import AGREEMENT, swap_world
+from conftest import AGREEMENT, swap_world
 from typer.testing import CliRunner
 
 from lngswap.cli import app

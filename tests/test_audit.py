@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_rules import START, rule, rules_file, world
+from conftest import START, rule, rules_file, world
 from typer.testing import CliRunner
 
 from lngswap.cli import app

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
+from conftest import EVERY_5_DAYS_MTPA, START, rule, rules_file, world
 from typer.testing import CliRunner
 
 import lngswap
@@ -26,20 +26,7 @@ from lngswap.tables.indices import build_model_data
 from lngswap.units import MMBTU_PER_T, T_PER_M3
 
 CARGO_MMBTU = 100_000 * T_PER_M3 * MMBTU_PER_T
-EVERY_5_DAYS_MTPA = 365 * 100_000 * T_PER_M3 / 5 / 1e6
-CHARTER = 1_000_000.0
-START = "2026-01-01"
 runner = CliRunner()
-
-
-def world(t) -> None:
-    """Both sources load a cargo every 5 days; JP and KR each need half of one source."""
-    for s in t["sources"]:
-        s["capacity_mtpa"] = EVERY_5_DAYS_MTPA
-    t["sources"][1]["spot_cost_usd_per_mmbtu"] = 2.8
-    t["markets"][0]["lng_demand_mtpa"] = EVERY_5_DAYS_MTPA / 2
-    t["markets"][1]["lng_demand_mtpa"] = EVERY_5_DAYS_MTPA / 2
-    t["fleet"][4]["value"] = CHARTER
 
 
 def contract(name: str, owner: str, seller: str, share: float, term: str, price: float) -> dict:
@@ -49,19 +36,6 @@ def contract(name: str, owner: str, seller: str, share: float, term: str, price:
             "end_date": "2030-12-31", "price_formula": "fixed", "index": "", "slope": 0.0,
             "constant_usd_per_mmbtu": price, "destination": "DES",
             "cancel_fee_usd_per_mmbtu": 0.0}
-
-
-def rule(rid: str, kind: str, **keys) -> dict:
-    base = {"id": rid, "kind": kind, "description": f"test rule {rid}", "source": "test",
-            "from": START, "adherents": ["JP"], "origin": {"tags": ["aland"]}}
-    base.update(keys)
-    return base
-
-
-def rules_file(folder: Path, rules: list[dict], name: str = "rules.yaml") -> Path:
-    path = folder / name
-    path.write_text(yaml.safe_dump({"rules": rules}, sort_keys=False))
-    return path
 
 
 def build(case: Path, sets: list[str] | None = None):

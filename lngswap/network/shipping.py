@@ -33,10 +33,12 @@ class Fleet:
     charter_usd_per_day: float
     boil_off_pct_per_day: float
     cargo_mmbtu: float
+    ship_day_penalty_usd: float = 0.0  # the case's extra cost per ship-day (economics)
 
 
-def fleet_of(ds: Dataset, shipping) -> Fleet:
-    """Fleet figures from fleet.csv, with the case's `shipping:` overrides."""
+def fleet_of(ds: Dataset, shipping, ship_day_penalty_usd: float = 0.0) -> Fleet:
+    """Fleet figures from fleet.csv, with the case's `shipping:` overrides and its extra cost
+    per ship-day (`economics.ship_day_penalty_usd`)."""
     pick = lambda key, over: float(over) if over is not None else ds.fleet_value(key)  # noqa: E731
     return Fleet(
         carriers=pick("carriers", shipping.carriers),
@@ -45,6 +47,7 @@ def fleet_of(ds: Dataset, shipping) -> Fleet:
         charter_usd_per_day=pick("charter_usd_per_day", shipping.charter_usd_per_day),
         boil_off_pct_per_day=ds.fleet_value("boil_off_pct_per_day"),
         cargo_mmbtu=cargo_tonnes(ds) * MMBTU_PER_T,
+        ship_day_penalty_usd=float(ship_day_penalty_usd),
     )
 
 
@@ -64,7 +67,8 @@ def route_table(ds: Dataset, fleet: Fleet) -> tuple[pd.DataFrame, pd.DataFrame]:
     rp["leg_day"] = np.floor(rp["offset_nm"] / nm_per_day).astype(np.int64)
     rp["fee"] = rp["passage"].map(fees).fillna(0.0).to_numpy(dtype=float)
     fee_per_route = rp.groupby("route_id")["fee"].sum().reindex(r["route_id"], fill_value=0.0)
-    usd = fleet.charter_usd_per_day * r["rt_days"] + CANAL_FEE_LEGS * fee_per_route.to_numpy()
+    day_rate = fleet.charter_usd_per_day + fleet.ship_day_penalty_usd
+    usd = day_rate * r["rt_days"] + CANAL_FEE_LEGS * fee_per_route.to_numpy()
     r["freight_usd_per_mmbtu"] = (usd / fleet.cargo_mmbtu).astype(float)
     r["delivered_share"] = 1.0 - fleet.boil_off_pct_per_day / 100.0 * r["voyage_days"]
     return r, rp

@@ -104,7 +104,7 @@ def build_model_data(case: Case, ds: Dataset, partners: dict[str, set[str]] | No
     # the LP runs past the reported horizon (the run-out), so the last reported weeks are
     # planned for what follows them; results are cut back to `report_days`
     cal = Calendar(case.horizon.start, case.horizon.lp_days)
-    fleet = fleet_of(ds, case.shipping)
+    fleet = fleet_of(ds, case.shipping, case.economics.ship_day_penalty_usd)
     routes, route_passages = route_table(ds, fleet)
     lookback = int(routes["rt_days"].max())
     events = list(case.events)
