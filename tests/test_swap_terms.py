@@ -130,3 +130,17 @@ def test_swap_terms_bad_input_exits_2(toy, tmp_path):
     r = runner.invoke(app, ["swap-terms", str(swap_case(toy)), "--terms", str(bad)])
     assert r.exit_code == 2
     assert "fee_usd_per_mmbtu" in (r.stdout or "") + (r.stderr or "")
+
+
+@pytest.mark.parametrize(("doc", "what"), [
+    ({"grid": [1, 2]}, "key 'grid': Input should be a valid dictionary"),
+    ({"variants": [{"name": "a"}], "scenarios": "hormuz-2026"},
+     "key 'scenarios': Input should be a valid list"),
+    ({"description": "no variants"}, "expected 'variants:'"),
+])
+def test_terms_file_structure_is_checked_by_its_schema(tmp_path, doc, what):
+    """The top level of a terms file goes through its pydantic schema (`TermsDoc`): a wrong
+    type is named by key, with the file."""
+    with pytest.raises(InputError, match="terms.yaml") as e:
+        load_terms(terms_file(tmp_path, doc))
+    assert what in str(e.value)

@@ -49,7 +49,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from lngswap import progress
 from lngswap.areas.swaps import (
@@ -64,7 +64,7 @@ from lngswap.areas.swaps import (
     swap_accounts,
     term_arrays,
 )
-from lngswap.errors import InputError, Problems, SolveError
+from lngswap.errors import InputError, Problems, SolveError, describe_validation
 from lngswap.inputs.case import Case, load_case
 from lngswap.inputs.dataset import Dataset, load_dataset
 from lngswap.inputs.files import load_yaml
@@ -159,35 +159,55 @@ def as_variant(item: dict | Variant, file: str | Path = "", key: str = "variant"
                    require_mutual_benefit=mb)
 
 
+class TermsDoc(BaseModel):
+    """The top level of a terms file; each variant is checked by `as_variant` and, with its
+    terms applied, by the case's own `SwapAgreement` schema."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    variants: list | None = None
+    grid: dict | None = None
+    agreement: str | None = None
+    require_mutual_benefit: bool = False
+    scenarios: list[str] | None = None
+    description: str | None = None
+
+    @field_validator("require_mutual_benefit", mode="before")
+    @classmethod
+    def _strict_bool(cls, v):
+        if not isinstance(v, bool):
+            raise ValueError("expected true or false")
+        return v
+
+    @model_validator(mode="after")
+    def _has_variants(self) -> TermsDoc:
+        if self.variants is None and self.grid is None:
+            raise ValueError("expected 'variants:' (a list of named term sets) or 'grid:' "
+                             "(a list of values per key)")
+        return self
+
+
 def load_terms(path: str | Path) -> TermsFile:
     """Read and check a terms file (`variants:` and/or `grid:`, optional `agreement:` and
     `scenarios:`)."""
     path = Path(path)
-    doc = load_yaml(path, "terms file") or {}
-    if not isinstance(doc, dict):
+    raw = load_yaml(path, "terms file") or {}
+    if not isinstance(raw, dict):
         raise InputError(f"{path}: expected a mapping with 'variants:' or 'grid:'")
+    try:
+        doc = TermsDoc.model_validate(raw)
+    except ValidationError as e:
+        raise InputError([f"{path}: {m}" for m in describe_validation(e)]) from None
     p = Problems()
-    for k in doc:
-        if k not in ("variants", "grid", "agreement", "require_mutual_benefit", "scenarios",
-                     "description"):
-            p.add(f"{path}: key '{k}': unknown key; expected variants, grid, agreement, "
-                  "require_mutual_benefit, scenarios, description")
-    if not isinstance(doc.get("require_mutual_benefit", False), bool):
-        p.add(f"{path}: key 'require_mutual_benefit': expected true or false")
-    if "variants" not in doc and "grid" not in doc:
-        p.add(f"{path}: expected 'variants:' (a list of named term sets) or 'grid:' "
-              "(a list of values per key)")
-    p.raise_if_any()
     # file-wide defaults, which a variant's own keys override
-    defaults = {k: doc[k] for k in ("agreement", "require_mutual_benefit") if k in doc}
+    defaults = {k: getattr(doc, k) for k in ("agreement", "require_mutual_benefit")
+                if k in doc.model_fields_set}
     variants: list[Variant] = []
-    for i, item in enumerate(doc.get("variants") or []):
+    for i, item in enumerate(doc.variants or []):
         if isinstance(item, dict):
             item = {**defaults, **item}
         variants.append(as_variant(item, path, f"variants.{i}"))
-    grid = doc.get("grid") or {}
-    if not isinstance(grid, dict):
-        raise InputError(f"{path}: key 'grid': expected a mapping of key -> list of values")
+    grid = doc.grid or {}
     for k, vals in grid.items():
         if k not in VARIANT_KEYS:
             p.add(f"{path}: key 'grid.{k}': unknown key; a grid may vary "
@@ -205,10 +225,7 @@ def load_terms(path: str | Path) -> TermsFile:
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise InputError(f"{path}: variant names used twice: {', '.join(dup)}")
-    scen = doc.get("scenarios") or []
-    if not isinstance(scen, list):
-        raise InputError(f"{path}: key 'scenarios': expected a list of case names or paths")
-    return TermsFile(path=path, variants=variants, scenarios=[str(s) for s in scen])
+    return TermsFile(path=path, variants=variants, scenarios=list(doc.scenarios or []))
 
 
 def variant_agreements(base: list[SwapAgreement], v: Variant, where: str = "variant"
