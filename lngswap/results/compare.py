@@ -17,8 +17,7 @@ from rich.table import Table
 from lngswap.errors import InputError
 from lngswap.results.export import command_manifest
 from lngswap.results.writer import check_folder_target, write_folder
-
-TBTU = 1e6
+from lngswap.units import MMBTU_PER_TBTU
 
 
 def _read(folder: Path) -> dict:
@@ -70,14 +69,14 @@ def compare_runs(folders: list[Path], out_dir: Path | None = None, *,
         put("total", "total cost (bn USD)", name, s["objective_usd"] / 1e9)
         for m, v in sorted(s["unserved_mmbtu"].items()):
             if not m.startswith("ROW"):
-                put("unserved (TBtu)", m, name, v / TBTU)
+                put("unserved (TBtu)", m, name, v / MMBTU_PER_TBTU)
         for m, v in sorted(s["lowest_days_of_cover"].items()):
             if not m.startswith("ROW"):
                 put("lowest days of cover", m, name, v)
         for m, v in sorted(s["delivered_mmbtu"].items()):
-            put("deliveries (TBtu)", m, name, v / TBTU)
+            put("deliveries (TBtu)", m, name, v / MMBTU_PER_TBTU)
         # every leg, those at sea at the start included: the origins add up to deliveries
-        origin = sch.groupby(["market", "source_country"])["delivered_mmbtu"].sum() / TBTU
+        origin = sch.groupby(["market", "source_country"])["delivered_mmbtu"].sum() / MMBTU_PER_TBTU
         for (m, c), v in origin.items():
             if not str(m).startswith("ROW"):
                 put("deliveries by origin (TBtu)", f"{m} <- {c}", name, v)

@@ -37,8 +37,6 @@ from lngswap.studies.study import Study
 from lngswap.tables.parties import core_accounts, row_prices
 from lngswap.units import USD_PER_MUSD
 
-MM = 1e6
-
 
 @dataclass
 class RollingRun:
@@ -153,7 +151,7 @@ def run_rolling(case: Case, ds: Dataset, study: Study | None = None,
 
 
 def _accounts_table(m: Member, x: np.ndarray) -> pd.DataFrame:
-    cost = m.party_cost @ x * MM
+    cost = m.party_cost @ x * USD_PER_MUSD
     return pd.DataFrame({"party": m.parties, "total_cost_usd": np.round(cost, 2)})
 
 
